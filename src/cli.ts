@@ -1,0 +1,107 @@
+/**
+ * The x64run command, in the spirit of qemu-x86_64:
+ *   x64run [options] program [args...]
+ * Options must come before the program; everything after it is passed to the guest.
+ * Exit status: the guest's, or 128 + signal number when a signal killed it (like a shell).
+ */
+import { Command, Option } from 'commander';
+import * as fs from 'node:fs';
+import { run, type RunResult } from './index.js';
+import { ElfError } from './elf/elf.js';
+import { SIGNAL_TEXT } from './kernel/signals.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command();
+  program
+    .name('x64run')
+    .description('Run a static x86-64 Linux ELF program in a user-mode emulator')
+    .usage('[options] program [args...]')
+    .argument('<program>', 'x86-64 ELF executable')
+    .argument('[args...]', 'arguments passed to the guest')
+    .option('-0, --argv0 <name>', 'argv[0] for the guest (default: the program path as given)')
+    .option('-E, --env <VAR=VALUE>', 'set a guest environment variable (repeatable)', collect, [])
+    .option('-U, --unset-env <VAR>', 'remove a variable from the guest environment (repeatable)', collect, [])
+    .option('--clear-env', 'start the guest with an empty environment')
+    .addOption(new Option('--strace [file]', 'trace syscalls in strace format (to stderr or FILE)'))
+    .option('--stats', 'print run statistics to stderr at exit')
+    .option('--max-instructions <n>', 'kill the guest (SIGXCPU) after N instructions', (v) => parseInt(v, 10))
+    .passThroughOptions()
+    .allowExcessArguments(true)
+    .helpOption('-h, --help', 'show this help')
+    .version('0.1.0', '-V, --version');
+  program.exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (e) {
+    const code = (e as { exitCode?: number }).exitCode;
+    return code ?? 2;
+  }
+  const opts = program.opts<{
+    argv0?: string; env: string[]; unsetEnv: string[]; clearEnv?: boolean; strace?: string | boolean; stats?: boolean;
+    maxInstructions?: number;
+  }>();
+  const [prog, ...rest] = program.args;
+
+  const env: Record<string, string> = opts.clearEnv ? {} : { ...(process.env as Record<string, string>) };
+  for (const u of opts.unsetEnv) delete env[u];
+  for (const kv of opts.env) {
+    const i = kv.indexOf('=');
+    if (i < 0) { process.stderr.write(`x64run: --env expects VAR=VALUE, got '${kv}'\n`); return 2; }
+    env[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+
+  let traceSink: ((l: string) => void) | undefined;
+  let traceFd = -1;
+  if (opts.strace === true) traceSink = (l) => process.stderr.write(l + '\n');
+  else if (typeof opts.strace === 'string') {
+    traceFd = fs.openSync(opts.strace, 'w');
+    traceSink = (l) => fs.writeSync(traceFd, l + '\n');
+  }
+
+  let result: RunResult;
+  try {
+    result = await run(prog, [opts.argv0 ?? prog, ...rest], env, {
+      stdin: 'inherit', stdout: 'inherit', stderr: 'inherit', trace: traceSink, maxInstructions: opts.maxInstructions,
+    });
+  } catch (e) {
+    if (e instanceof ElfError) {
+      process.stderr.write(`x64run: ${prog}: ${e.message}\n`);
+      return 126;
+    }
+    if ((e as { code?: string }).code === 'ENOENT') {
+      process.stderr.write(`x64run: ${prog}: No such file or directory\n`);
+      return 127;
+    }
+    throw e;
+  } finally {
+    if (traceFd >= 0) fs.closeSync(traceFd);
+  }
+  if (opts.stats) printStats(result);
+  if (result.signo) {
+    const text = SIGNAL_TEXT[result.signo] ?? result.signal;
+    process.stderr.write(`x64run: guest terminated by ${result.signal} (${text})\n`);
+    if (result.fault) process.stderr.write(`x64run: ${result.fault}\n`);
+    return 128 + result.signo;
+  }
+  return result.exitCode ?? 0;
+}
+
+function collect(v: string, prev: string[]): string[] {
+  return [...prev, v];
+}
+
+function printStats(r: RunResult): void {
+  const s = r.stats;
+  const lines = [
+    `x64run statistics:`,
+    `  instructions retired  ${s.instructions}`,
+    `  blocks decoded        ${s.blocksDecoded}`,
+    `  code invalidations    ${s.invalidations}`,
+    `  wall time             ${s.wallMs.toFixed(1)} ms`,
+    `  syscalls:`,
+    ...Object.entries(s.syscalls).sort((a, b) => b[1].count - a[1].count)
+      .map(([n, v]) => `    ${n.padEnd(20)} ${String(v.count).padStart(8)}  ${(v.ns / 1000).toFixed(1)} us`),
+  ];
+  process.stderr.write(lines.join('\n') + '\n');
+}

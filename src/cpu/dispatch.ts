@@ -1,0 +1,71 @@
+/**
+ * The instruction table: iced `Code` -> handler factory.
+ *
+ * Every instruction family file (alu.ts, shift.ts, ...) registers factories for the Codes it
+ * implements through `def`. A factory receives the decoded Insn and returns the handler
+ * specialised for its operand form (register vs memory, size). The set of registered Codes is
+ * what `npm run isa-table` reports as implemented.
+ */
+import { Code } from 'iced-x86';
+import type { Handler, Insn } from './insn.js';
+import { invalidOpcode } from './exceptions.js';
+import { disassemble, hexBytes } from './decode-format.js';
+
+export type Factory = (i: Insn) => Handler;
+
+const CODE_COUNT = Object.keys(Code).length / 2;
+const factories: (Factory | undefined)[] = new Array(CODE_COUNT).fill(undefined);
+const blockEnders = new Uint8Array(CODE_COUNT);
+/** Which family file registered each Code (for the coverage table). */
+const familyOf: string[] = new Array(CODE_COUNT).fill('');
+
+let currentFamily = '';
+export function beginFamily(name: string): void {
+  currentFamily = name;
+}
+
+/** Registers a factory for one or more Codes given by value or by name (`'Add_rm32_r32'`). */
+export function def(codes: Code | string | (Code | string)[], f: Factory, opts?: { endsBlock?: boolean }): void {
+  for (const c of Array.isArray(codes) ? codes : [codes]) {
+    const code = typeof c === 'string' ? (Code as unknown as Record<string, number>)[c] : c;
+    if (code === undefined) throw new Error(`unknown iced Code name ${String(c)}`);
+    if (factories[code]) throw new Error(`Code ${Code[code]} registered twice`);
+    factories[code] = f;
+    familyOf[code] = currentFamily;
+    if (opts?.endsBlock) blockEnders[code] = 1;
+  }
+}
+
+/** Registers a factory for every Code whose iced name matches `re`. Returns how many matched. */
+export function defMatching(re: RegExp, f: Factory, opts?: { endsBlock?: boolean; except?: RegExp }): number {
+  let n = 0;
+  for (let code = 0; code < CODE_COUNT; code++) {
+    const name = Code[code];
+    if (re.test(name) && !(opts?.except && opts.except.test(name)) && !factories[code]) {
+      def(code, f, opts);
+      n++;
+    }
+  }
+  return n;
+}
+
+export function endsBlock(code: number): boolean {
+  return blockEnders[code] === 1;
+}
+
+export function isImplemented(code: number): boolean {
+  return factories[code] !== undefined;
+}
+
+export function familyOfCode(code: number): string {
+  return familyOf[code];
+}
+
+/** Handler for a decoded instruction; unimplemented forms raise SIGILL naming the instruction. */
+export function handlerFor(i: Insn): Handler {
+  const f = factories[i.code];
+  if (f) return f(i);
+  const text = `${disassemble(i.bytes, i.addr)} [${hexBytes(i.bytes)}]`;
+  const what = i.code === Code.INVALID ? 'invalid opcode' : `unimplemented instruction ${Code[i.code]}`;
+  return () => invalidOpcode(`${what}: ${text}`);
+}

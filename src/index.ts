@@ -1,0 +1,175 @@
+/**
+ * x64run public API: run an x86-64 Linux ELF program inside this Node process.
+ *
+ *   const r = await run('corpus/bin/hello-glibc', ['hello-glibc'], { LANG: 'C' });
+ *   r.exitCode, r.stdout (captured by default)
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Kernel, type KernelConfig } from './kernel/kernel.js';
+import { Scheduler, type FaultReport } from './kernel/scheduler.js';
+import { execProgram } from './kernel/exec.js';
+import { HostStream, MemoryInput, CaptureOutput, NullStream, hostUid, hostGid } from './kernel/stdio.js';
+import type { OpenFile } from './kernel/file.js';
+import { O_RDWR, O_RDONLY, O_WRONLY } from './kernel/syscalls/flags.js';
+import { signalName, SIGNAL_TEXT } from './kernel/signals.js';
+import { disassemble, hexBytes, decodeLength } from './cpu/decode-format.js';
+import { GPR_NAMES } from './cpu/state.js';
+import { getRflags } from './cpu/flags.js';
+import './cpu/instructions.js';
+
+export { ElfError } from './elf/elf.js';
+export type { ElfErrorKind } from './elf/elf.js';
+
+export type OutputOption = 'capture' | 'inherit' | 'ignore' | ((chunk: Uint8Array) => void);
+
+export interface RunOptions {
+  /** stdin: bytes or a string to read, or 'inherit' to pass the host's stdin through. Default: empty. */
+  stdin?: string | Uint8Array | 'inherit';
+  /** stdout/stderr: 'capture' (default: returned in RunResult), 'inherit', 'ignore', or a callback per chunk. */
+  stdout?: OutputOption;
+  stderr?: OutputOption;
+  /** Path the guest sees as its own executable (/proc/self/exe, AT_EXECFN). Defaults to the file path. */
+  exePath?: string;
+  /** Strace-like trace: a callback per line, or true for stderr of the host. */
+  trace?: boolean | ((line: string) => void);
+  /** Diagnostics (unimplemented syscalls, limits): default writes to the host's stderr. */
+  onWarning?: (message: string) => void;
+  /** Stop the guest after this many instructions (killed with SIGXCPU). Default: unlimited. */
+  maxInstructions?: number;
+  /** Identity the guest sees. Default: the host's uid/gid. */
+  uid?: number;
+  gid?: number;
+  hostname?: string;
+}
+
+export interface RunStats {
+  /** Guest instructions retired. */
+  instructions: number;
+  /** Basic blocks decoded. */
+  blocksDecoded: number;
+  /** Code-cache invalidations (self-modifying code, munmap/mprotect of code). */
+  invalidations: number;
+  /** Syscalls by name: calls and total host nanoseconds in the handler. */
+  syscalls: Record<string, { count: number; ns: number }>;
+  /** Wall-clock milliseconds of the run. */
+  wallMs: number;
+}
+
+export interface RunResult {
+  /** Exit status (0..255) when the guest exited; null when a signal killed it. */
+  exitCode: number | null;
+  /** Signal name that killed the guest (e.g. 'SIGSEGV'). */
+  signal?: string;
+  signo?: number;
+  /** Human-readable description of a fatal fault: signal, address, faulting instruction and registers. */
+  fault?: string;
+  stdout?: Uint8Array;
+  stderr?: Uint8Array;
+  stats: RunStats;
+}
+
+/**
+ * Runs `elf` (a path or the file's bytes) with the full argument vector `argv` (argv[0] included,
+ * like execve; defaults to [path]) and environment `env` (an object or "K=V" strings).
+ */
+export async function run(
+  elf: string | Uint8Array,
+  argv: string[] = [],
+  env: Record<string, string> | string[] = {},
+  options: RunOptions = {},
+): Promise<RunResult> {
+  const started = performance.now();
+  const givenPath = typeof elf === 'string' ? elf : options.exePath ?? '/x64run/guest';
+  const bytes = typeof elf === 'string' ? new Uint8Array(fs.readFileSync(elf)) : elf;
+  const exePath = options.exePath ?? (typeof elf === 'string' ? path.resolve(elf) : givenPath);
+  const envp = Array.isArray(env) ? env : Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  const args = argv.length ? argv : [givenPath];
+
+  const warn = options.onWarning ?? ((m: string) => process.stderr.write(m + '\n'));
+  let trace: ((line: string) => void) | null = null;
+  if (options.trace === true) trace = (l) => process.stderr.write(l + '\n');
+  else if (typeof options.trace === 'function') trace = options.trace;
+  const t0 = process.hrtime.bigint();
+  const wall0 = BigInt(Date.now()) * 1_000_000n;
+  const config: KernelConfig = {
+    uid: options.uid ?? hostUid(),
+    gid: options.gid ?? hostGid(),
+    hostname: options.hostname ?? os.hostname(),
+    trace,
+    warn,
+    realtimeNs: () => wall0 + (process.hrtime.bigint() - t0),
+    monotonicNs: () => process.hrtime.bigint(),
+    randomBytes: (n) => new Uint8Array(randomBytes(n)),
+  };
+  const kernel = new Kernel(config);
+  const proc = kernel.newProcess(1);
+  proc.startNs = config.monotonicNs();
+  const thread = proc.newThread(proc.pid, path.basename(givenPath));
+
+  // Standard streams.
+  const stdin: OpenFile = options.stdin === 'inherit' ? new HostStream(0, '/dev/stdin')
+    : new MemoryInput(typeof options.stdin === 'string' ? new TextEncoder().encode(options.stdin) : options.stdin ?? new Uint8Array(0));
+  stdin.flags = options.stdin === 'inherit' ? O_RDWR : O_RDONLY;
+  const out = makeOutput(options.stdout ?? 'capture', 1, 'pipe:[stdout]');
+  const err = makeOutput(options.stderr ?? 'capture', 2, 'pipe:[stderr]');
+  proc.fds.set(0, stdin);
+  proc.fds.set(1, out);
+  proc.fds.set(2, err);
+
+  execProgram(proc, thread, { elf: bytes, path: givenPath, exePath, argv: args, envp });
+
+  const scheduler = new Scheduler(kernel, { maxInstructions: options.maxInstructions ?? 0 });
+  await scheduler.run(proc);
+
+  const exit = proc.exit!;
+  const syscalls: Record<string, { count: number; ns: number }> = {};
+  for (const [name, s] of kernel.syscallStats) syscalls[name] = { count: s.count, ns: s.ns };
+  const result: RunResult = {
+    exitCode: exit.signal ? null : exit.code ?? 0,
+    stats: {
+      instructions: proc.threads.reduce((n, t) => n + t.cpu.icount, 0),
+      blocksDecoded: proc.cache.blocksDecoded,
+      invalidations: proc.cache.invalidations,
+      syscalls,
+      wallMs: performance.now() - started,
+    },
+  };
+  if (exit.signal) {
+    result.signal = signalName(exit.signal);
+    result.signo = exit.signal;
+    if (scheduler.lastFault) result.fault = describeFault(scheduler.lastFault);
+  }
+  if (out instanceof CaptureOutput) result.stdout = out.bytes();
+  if (err instanceof CaptureOutput) result.stderr = err.bytes();
+  return result;
+}
+
+function makeOutput(o: OutputOption, hostFd: number, name: string): OpenFile {
+  let f: OpenFile;
+  if (o === 'inherit') f = new HostStream(hostFd, hostFd === 1 ? '/dev/stdout' : '/dev/stderr');
+  else if (o === 'ignore') f = new NullStream();
+  else if (typeof o === 'function') f = new CaptureOutput(name, o, false);
+  else f = new CaptureOutput(name);
+  f.flags = o === 'inherit' ? O_RDWR : O_WRONLY;
+  return f;
+}
+
+/** "SIGSEGV (Segmentation fault) at 0x401136: movl $0x1,(%rax) [c7 00 01 00 00 00], fault address 0x0 ..." */
+export function describeFault(r: FaultReport): string {
+  const f = r.fault;
+  const c = r.thread.cpu;
+  let insn = '';
+  try {
+    const bytes = c.mem.readBytes(r.rip, Math.min(15, Math.max(1, 0x1000 - (r.rip & 0xfff))));
+    insn = `${disassemble(bytes, r.rip)} [${hexBytes(bytes.subarray(0, decodeLength(bytes, r.rip) || 1))}]`;
+  } catch {
+    insn = '(instruction not readable)';
+  }
+  const regs = GPR_NAMES.map((n, k) => `${n}=0x${c.get64(k).toString(16)}`).join(' ');
+  const addr = f.signo === 11 || f.signo === 7 ? `, fault address 0x${f.addr.toString(16)}` : '';
+  return `${signalName(f.signo)} (${SIGNAL_TEXT[f.signo] ?? 'signal'}) at rip=0x${r.rip.toString(16)}: ${insn}${addr}; ${f.reason}\n` +
+    `  ${regs} rflags=0x${getRflags(c).toString(16)}`;
+}

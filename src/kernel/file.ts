@@ -1,0 +1,120 @@
+/**
+ * Open file descriptions and the per-process descriptor table.
+ *
+ * An OpenFile is what a file descriptor points to (Linux's `struct file`): dup'ed descriptors
+ * share it, and with it the offset and status flags. Concrete kinds live next to the code that
+ * creates them (stdio.ts here; host files, pipes, /proc and /dev come with the VFS).
+ */
+import { EBADF, EINVAL, ENOTTY, ESPIPE, EMFILE } from './errno.js';
+import type { Thread } from './thread.js';
+
+export const S_IFMT = 0o170000, S_IFSOCK = 0o140000, S_IFLNK = 0o120000, S_IFREG = 0o100000, S_IFBLK = 0o060000;
+export const S_IFDIR = 0o040000, S_IFCHR = 0o020000, S_IFIFO = 0o010000;
+
+/** What fstat reports (struct stat fields as numbers; times in nanoseconds since the epoch). */
+export interface StatInfo {
+  dev: number;
+  ino: number;
+  mode: number;
+  nlink: number;
+  uid: number;
+  gid: number;
+  rdev: number;
+  size: number;
+  blksize: number;
+  blocks: number;
+  atimeNs: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+}
+
+export abstract class OpenFile {
+  /** Status flags (O_ACCMODE, O_APPEND, O_NONBLOCK, ...) as set by open/fcntl(F_SETFL). */
+  flags = 0;
+  /** Number of descriptors referring to this description. */
+  refs = 0;
+  /** Path for /proc/self/fd and traces. */
+  abstract readonly name: string;
+
+  /** Reads up to `len` bytes: the data (possibly empty at EOF), -errno, or a Promise when it must wait. */
+  read(_t: Thread, _len: number): Uint8Array | number | Promise<Uint8Array | number> {
+    return -EBADF;
+  }
+  /** Writes `data`: bytes written, -errno, or a Promise. */
+  write(_t: Thread, _data: Uint8Array): number | Promise<number> {
+    return -EBADF;
+  }
+  lseek(_off: number, _whence: number): number {
+    return -ESPIPE;
+  }
+  abstract stat(): StatInfo;
+  ioctl(_t: Thread, _req: number, _arg: number): number {
+    return -ENOTTY;
+  }
+  /** Called when the last descriptor goes away. */
+  release(): void {}
+}
+
+export interface FdEntry {
+  file: OpenFile;
+  cloexec: boolean;
+}
+
+export const RLIMIT_NOFILE_DEFAULT = 1024;
+
+export class FdTable {
+  readonly fds = new Map<number, FdEntry>();
+  limit = RLIMIT_NOFILE_DEFAULT;
+
+  get(fd: number): OpenFile | undefined {
+    return this.fds.get(fd)?.file;
+  }
+
+  /** Installs `file` at the lowest free descriptor >= min; returns it or -EMFILE. */
+  install(file: OpenFile, cloexec = false, min = 0): number {
+    let fd = min;
+    while (this.fds.has(fd)) fd++;
+    if (fd >= this.limit) return -EMFILE;
+    this.set(fd, file, cloexec);
+    return fd;
+  }
+
+  /** Puts `file` at exactly `fd`, closing what was there. */
+  set(fd: number, file: OpenFile, cloexec = false): void {
+    if (fd < 0) throw new RangeError('negative fd');
+    file.refs++;
+    const old = this.fds.get(fd);
+    this.fds.set(fd, { file, cloexec });
+    if (old) this.drop(old.file);
+  }
+
+  close(fd: number): number {
+    const e = this.fds.get(fd);
+    if (!e) return -EBADF;
+    this.fds.delete(fd);
+    this.drop(e.file);
+    return 0;
+  }
+
+  private drop(f: OpenFile): void {
+    if (--f.refs === 0) f.release();
+  }
+
+  /** Copy for fork (descriptions are shared, like Linux). */
+  clone(): FdTable {
+    const t = new FdTable();
+    t.limit = this.limit;
+    for (const [fd, e] of this.fds) t.set(fd, e.file, e.cloexec);
+    return t;
+  }
+
+  closeAll(): void {
+    for (const fd of [...this.fds.keys()]) this.close(fd);
+  }
+}
+
+/** -EINVAL helper for handlers that validate flags. */
+export function unsupportedFlags(flags: number, allowed: number): boolean {
+  return (flags & ~allowed) !== 0;
+}
+export { EINVAL };

@@ -1,0 +1,87 @@
+/**
+ * Time: clock_gettime, clock_getres, gettimeofday, time, nanosleep, clock_nanosleep.
+ * Clocks come from the kernel configuration (host clocks, or virtual time in deterministic mode).
+ */
+import { sys, a } from '../syscall-table.js';
+import type { Thread } from '../thread.js';
+import { EINVAL, EFAULT } from '../errno.js';
+import { copyIn, copyOut, write64 } from '../guest-mem.js';
+import { encodeTimespec, encodeTimeval } from '../layouts.js';
+import { CLOCK_NAMES } from './flags.js';
+
+const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3;
+const CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5, CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7, CLOCK_TAI = 11;
+
+/** Nanoseconds of a clock id, or null for an invalid id. */
+export function clockNs(t: Thread, id: number): bigint | null {
+  const cfg = t.process.kernel.config;
+  switch (id) {
+    case CLOCK_REALTIME: case CLOCK_REALTIME_COARSE: return cfg.realtimeNs();
+    case CLOCK_TAI: return cfg.realtimeNs() + 37_000_000_000n;
+    case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW: case CLOCK_MONOTONIC_COARSE: case CLOCK_BOOTTIME:
+      return cfg.monotonicNs();
+    case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID:
+      return cfg.monotonicNs() - t.process.startNs;
+    default: return null;
+  }
+}
+
+sys(228, 'clock_gettime', [a('clockid', 'flags', { enumValues: CLOCK_NAMES }), a('tp', 'ptr')], (t, id, tp) => {
+  const ns = clockNs(t, id);
+  if (ns === null) return -EINVAL;
+  copyOut(t, tp, encodeTimespec(ns));
+  return 0;
+});
+
+sys(229, 'clock_getres', [a('clockid', 'flags', { enumValues: CLOCK_NAMES }), a('res', 'ptr')], (t, id, res) => {
+  if (clockNs(t, id) === null) return -EINVAL;
+  const coarse = id === CLOCK_REALTIME_COARSE || id === CLOCK_MONOTONIC_COARSE;
+  if (res) copyOut(t, res, encodeTimespec(coarse ? 4_000_000n : 1n));
+  return 0;
+});
+
+sys(96, 'gettimeofday', [a('tv', 'ptr'), a('tz', 'ptr')], (t, tv, tz) => {
+  if (tv) copyOut(t, tv, encodeTimeval(t.process.kernel.config.realtimeNs()));
+  if (tz) copyOut(t, tz, new Uint8Array(8));
+  return 0;
+});
+
+sys(201, 'time', [a('tloc', 'ptr')], (t, tloc) => {
+  const s = t.process.kernel.config.realtimeNs() / 1_000_000_000n;
+  if (tloc) write64(t, tloc, s);
+  return Number(s);
+});
+
+function readTimespec(t: Thread, p: number): bigint | null {
+  const b = copyIn(t, p, 16);
+  const dv = new DataView(b.buffer);
+  const sec = dv.getBigInt64(0, true), nsec = dv.getBigInt64(8, true);
+  if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) return null;
+  return sec * 1_000_000_000n + nsec;
+}
+
+/** Sleeps on the host event loop; in deterministic mode the clock simply advances. */
+function sleepNs(t: Thread, ns: bigint): Promise<number> | number {
+  const k = t.process.kernel;
+  if (k.sleep) return k.sleep(ns).then(() => 0);
+  return new Promise((resolve) => setTimeout(() => resolve(0), Number(ns / 1_000_000n)));
+}
+
+sys(35, 'nanosleep', [a('req', 'ptr'), a('rem', 'ptr')], (t, req) => {
+  const ns = readTimespec(t, req);
+  if (ns === null) return -EINVAL;
+  return sleepNs(t, ns);
+}, { blocking: true });
+
+const TIMER_ABSTIME = 1;
+sys(230, 'clock_nanosleep', [a('clockid', 'flags', { enumValues: CLOCK_NAMES }), a('flags', 'flags', { flags: { 1: 'TIMER_ABSTIME' } }),
+  a('req', 'ptr'), a('rem', 'ptr')], (t, id, flags, req) => {
+  const now = clockNs(t, id);
+  if (now === null || id === CLOCK_THREAD_CPUTIME_ID) return -EINVAL;
+  const ns = readTimespec(t, req);
+  if (ns === null) return -EINVAL;
+  const wait = flags & TIMER_ABSTIME ? ns - now : ns;
+  return wait > 0n ? sleepNs(t, wait) : 0;
+}, { blocking: true });
+
+void EFAULT;
