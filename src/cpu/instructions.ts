@@ -11,3 +11,6 @@ import './muldiv.js';
 import './bit.js';
 import './string.js';
 import './system.js';
+import './sse/move.js';
+import './sse/int.js';
+import './sse/float.js';
