@@ -22,7 +22,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('-E, --env <VAR=VALUE>', 'set a guest environment variable (repeatable)', collect, [])
     .option('-U, --unset-env <VAR>', 'remove a variable from the guest environment (repeatable)', collect, [])
     .option('--clear-env', 'start the guest with an empty environment')
-    .addOption(new Option('--strace [file]', 'trace syscalls in strace format (to stderr or FILE)'))
+    .option('--strace', 'trace syscalls in strace format to stderr (--strace=FILE writes them to FILE)')
+    .addOption(new Option('--strace-file <file>').hideHelp())
     .option('--stats', 'print run statistics to stderr at exit')
     .option('--max-instructions <n>', 'kill the guest (SIGXCPU) after N instructions', (v) => parseInt(v, 10))
     .passThroughOptions()
@@ -31,6 +32,9 @@ export async function main(argv: string[]): Promise<number> {
     .version('0.1.0', '-V, --version');
   program.exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  // `--strace=FILE` (only with '=', so `--strace prog` still means "trace prog"): before parsing,
+  // and only among the options that precede the program.
+  argv = rewriteStraceFile(argv);
   try {
     program.parse(argv, { from: 'user' });
   } catch (e) {
@@ -38,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
     return code ?? 2;
   }
   const opts = program.opts<{
-    argv0?: string; env: string[]; unsetEnv: string[]; clearEnv?: boolean; strace?: string | boolean; stats?: boolean;
+    argv0?: string; env: string[]; unsetEnv: string[]; clearEnv?: boolean; strace?: boolean; straceFile?: string; stats?: boolean;
     maxInstructions?: number;
   }>();
   const [prog, ...rest] = program.args;
@@ -53,11 +57,10 @@ export async function main(argv: string[]): Promise<number> {
 
   let traceSink: ((l: string) => void) | undefined;
   let traceFd = -1;
-  if (opts.strace === true) traceSink = (l) => process.stderr.write(l + '\n');
-  else if (typeof opts.strace === 'string') {
-    traceFd = fs.openSync(opts.strace, 'w');
+  if (opts.straceFile) {
+    traceFd = fs.openSync(opts.straceFile, 'w');
     traceSink = (l) => fs.writeSync(traceFd, l + '\n');
-  }
+  } else if (opts.strace) traceSink = (l) => process.stderr.write(l + '\n');
 
   let result: RunResult;
   try {
@@ -85,6 +88,23 @@ export async function main(argv: string[]): Promise<number> {
     return 128 + result.signo;
   }
   return result.exitCode ?? 0;
+}
+
+/** Options that take a separate value (so the value is not mistaken for the program). */
+const VALUE_OPTIONS = new Set(['-0', '--argv0', '-E', '--env', '-U', '--unset-env', '--max-instructions', '--strace-file']);
+
+function rewriteStraceFile(argv: string[]): string[] {
+  const out: string[] = [];
+  let k = 0;
+  for (; k < argv.length; k++) {
+    const x = argv[k];
+    if (x === '--') break;
+    if (!x.startsWith('-') || x === '-') break; // the program: everything after belongs to the guest
+    if (x.startsWith('--strace=')) { out.push('--strace-file', x.slice('--strace='.length)); continue; }
+    out.push(x);
+    if (VALUE_OPTIONS.has(x) && k + 1 < argv.length) out.push(argv[++k]);
+  }
+  return [...out, ...argv.slice(k)];
 }
 
 function collect(v: string, prev: string[]): string[] {
