@@ -19,6 +19,10 @@ import { disassemble, hexBytes, decodeLength } from './cpu/decode-format.js';
 import { GPR_NAMES } from './cpu/state.js';
 import { getRflags } from './cpu/flags.js';
 import './cpu/instructions.js';
+import { HostFs } from './kernel/vfs/hostfs.js';
+import { MemFs, type MemTree } from './kernel/vfs/memfs.js';
+import type { FileSystem } from './kernel/vfs/types.js';
+import { mountSynthetic } from './kernel/vfs/synthetic.js';
 
 export { ElfError } from './elf/elf.js';
 export type { ElfErrorKind } from './elf/elf.js';
@@ -43,6 +47,23 @@ export interface RunOptions {
   uid?: number;
   gid?: number;
   hostname?: string;
+  /**
+   * The guest's file system. Default: the host's "/" passed through (like qemu-user) with the
+   * guest starting in the host's current directory. `root` confines the guest to a host
+   * directory (optionally read-only); `files` supplies an in-memory tree (the root when `root`
+   * is not given); `mounts` adds more host directories or in-memory trees at guest paths.
+   * /proc and /dev are always synthetic.
+   */
+  fs?: FsOptions;
+  /** Initial working directory inside the guest (default: see `fs`). */
+  cwd?: string;
+}
+
+export interface FsOptions {
+  root?: string;
+  readOnly?: boolean;
+  files?: MemTree;
+  mounts?: Record<string, string | MemTree | { host: string; readOnly?: boolean }>;
 }
 
 export interface RunStats {
@@ -104,10 +125,29 @@ export async function run(
     monotonicNs: () => process.hrtime.bigint(),
     randomBytes: (n) => new Uint8Array(randomBytes(n)),
   };
-  const kernel = new Kernel(config);
+  const fsOpts = options.fs ?? {};
+  let rootFs: FileSystem;
+  if (fsOpts.root !== undefined) rootFs = new HostFs(fsOpts.root, fsOpts.readOnly ?? false);
+  else if (fsOpts.files) {
+    const m = new MemFs(fsOpts.readOnly ?? false, config.uid, config.gid);
+    m.populate(fsOpts.files);
+    rootFs = m;
+  } else rootFs = new HostFs('/', fsOpts.readOnly ?? false);
+  const kernel = new Kernel(config, rootFs);
+  for (const [at, spec] of Object.entries(fsOpts.mounts ?? {})) {
+    if (typeof spec === 'string') kernel.vfs.mount(at, new HostFs(spec));
+    else if ('host' in spec && typeof spec.host === 'string') kernel.vfs.mount(at, new HostFs(spec.host, !!spec.readOnly));
+    else {
+      const m = new MemFs(false, config.uid, config.gid);
+      m.populate(spec as MemTree);
+      kernel.vfs.mount(at, m);
+    }
+  }
+  mountSynthetic(kernel);
   const proc = kernel.newProcess(1);
   proc.startNs = config.monotonicNs();
   const thread = proc.newThread(proc.pid, path.basename(givenPath));
+  proc.cwd = options.cwd ?? (rootFs instanceof HostFs && rootFs.hostRoot === '/' ? process.cwd() : '/');
 
   // Standard streams.
   const stdin: OpenFile = options.stdin === 'inherit' ? new HostStream(0, '/dev/stdin')

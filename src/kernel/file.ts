@@ -35,6 +35,9 @@ export abstract class OpenFile {
   refs = 0;
   /** Path for /proc/self/fd and traces. */
   abstract readonly name: string;
+  /** Canonical guest path and inode when the file was opened through the VFS (dirfds, fchdir, /proc/self/fd). */
+  vfsPath?: string;
+  inode?: import('./vfs/types.js').Inode;
 
   /** Reads up to `len` bytes: the data (possibly empty at EOF), -errno, or a Promise when it must wait. */
   read(_t: Thread, _len: number): Uint8Array | number | Promise<Uint8Array | number> {
@@ -47,9 +50,28 @@ export abstract class OpenFile {
   lseek(_off: number, _whence: number): number {
     return -ESPIPE;
   }
-  abstract stat(): StatInfo;
+  abstract stat(): StatInfo | number;
   ioctl(_t: Thread, _req: number, _arg: number): number {
     return -ENOTTY;
+  }
+  /** pread(2)/pwrite(2): -ESPIPE unless the file is seekable. */
+  pread(_len: number, _pos: number): Uint8Array | number {
+    return -ESPIPE;
+  }
+  pwrite(_data: Uint8Array, _pos: number): number {
+    return -ESPIPE;
+  }
+  /** ftruncate(2) */
+  truncate(_len: number): number {
+    return -EINVAL;
+  }
+  /** fsync(2)/fdatasync(2) */
+  sync(): number {
+    return 0;
+  }
+  /** Readiness for poll/select: POLLIN 1, POLLOUT 4 (files are always ready). */
+  poll(): number {
+    return 1 | 4;
   }
   /** Called when the last descriptor goes away. */
   release(): void {}

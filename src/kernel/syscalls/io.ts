@@ -1,14 +1,13 @@
 /**
- * Descriptor I/O: read, write, readv, writev, pread64, pwrite64, close, lseek, fstat, newfstatat
- * (descriptor form), ioctl, dup, dup2, dup3, fcntl.
- * Path-based calls (open, stat, ...) arrive with the VFS.
+ * Descriptor I/O: read, write, readv, writev, close, lseek, fstat, ioctl, dup, dup2, dup3, fcntl.
+ * Path-based calls are in fs-*.ts.
  */
 import { sys, a, SyscallError } from '../syscall-table.js';
 import type { Thread } from '../thread.js';
-import { EBADF, EINVAL, EFAULT, ENOENT, ENOTTY, EBUSY } from '../errno.js';
-import { copyIn, copyOut, readString } from '../guest-mem.js';
+import { EBADF, EINVAL } from '../errno.js';
+import { copyIn, copyOut } from '../guest-mem.js';
 import { encodeStat } from '../layouts.js';
-import { AT_EMPTY_PATH, AT_FLAG_NAMES, AT_SYMLINK_NOFOLLOW, AT_NO_AUTOMOUNT, IOCTL_NAMES, SEEK_NAMES, O_CLOEXEC } from './flags.js';
+import { IOCTL_NAMES, SEEK_NAMES, O_CLOEXEC } from './flags.js';
 import { FIOCLEX, FIONCLEX, FIONBIO } from '../stdio.js';
 
 /** Upper bound on one read/write transfer (Linux MAX_RW_COUNT = INT_MAX & PAGE_MASK). */
@@ -94,22 +93,10 @@ sys(8, 'lseek', [a('fd', 'fd'), a('offset', 'off'), a('whence', 'flags', { enumV
 
 sys(5, 'fstat', [a('fd', 'fd'), a('statbuf', 'ptr')], (t, fd, buf) => {
   const st = fileOf(t, fd).stat();
+  if (typeof st === 'number') return st;
   copyOut(t, buf, encodeStat(st));
   return 0;
 });
-
-sys(262, 'newfstatat', [a('dirfd', 'fd'), a('pathname', 'path'), a('statbuf', 'ptr'), a('flags', 'flags', { flags: AT_FLAG_NAMES })],
-  (t, dirfd, path, buf, flags) => {
-    if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT)) return -EINVAL;
-    const name = readString(t, path);
-    if (name === '' && flags & AT_EMPTY_PATH) {
-      copyOut(t, buf, encodeStat(fileOf(t, dirfd).stat()));
-      return 0;
-    }
-    if (name === '') return -ENOENT;
-    t.process.kernel.warnOnce('newfstatat-path', 'x64run: newfstatat on paths needs the VFS (not implemented yet): -ENOENT');
-    return -ENOENT;
-  }, { support: 'partial', note: 'descriptor form (AT_EMPTY_PATH) only until the VFS lands' });
 
 sys(16, 'ioctl', [a('fd', 'fd'), a('request', 'flags', { enumValues: IOCTL_NAMES }), a('arg', 'ptr')], (t, fd, req, arg) => {
   const f = fileOf(t, fd);
@@ -143,7 +130,14 @@ sys(292, 'dup3', [a('oldfd', 'fd'), a('newfd', 'fd'), a('flags', 'flags', { flag
   });
 
 const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030;
-const FCNTL_NAMES: Record<number, string> = { 0: 'F_DUPFD', 1: 'F_GETFD', 2: 'F_SETFD', 3: 'F_GETFL', 4: 'F_SETFL', 1030: 'F_DUPFD_CLOEXEC' };
+const F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7, F_SETOWN = 8, F_GETOWN = 9, F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38;
+const F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032, F_ADD_SEALS = 1033, F_GET_SEALS = 1034;
+const F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
+const FCNTL_NAMES: Record<number, string> = {
+  0: 'F_DUPFD', 1: 'F_GETFD', 2: 'F_SETFD', 3: 'F_GETFL', 4: 'F_SETFL', 5: 'F_GETLK', 6: 'F_SETLK', 7: 'F_SETLKW', 8: 'F_SETOWN',
+  9: 'F_GETOWN', 36: 'F_OFD_GETLK', 37: 'F_OFD_SETLK', 38: 'F_OFD_SETLKW', 1030: 'F_DUPFD_CLOEXEC', 1031: 'F_SETPIPE_SZ',
+  1032: 'F_GETPIPE_SZ', 1033: 'F_ADD_SEALS', 1034: 'F_GET_SEALS',
+};
 /** Status flags F_SETFL may change (Linux SETFL_MASK). */
 const SETFL_MASK = 0o2000 | 0o4000 | 0o20000 | 0o40000 | 0o1000000;
 
@@ -158,8 +152,29 @@ sys(72, 'fcntl', [a('fd', 'fd'), a('cmd', 'flags', { enumValues: FCNTL_NAMES }),
     case F_SETFD: fds.fds.get(fd)!.cloexec = (arg & 1) !== 0; return 0;
     case F_GETFL: return f.flags;
     case F_SETFL: f.flags = (f.flags & ~SETFL_MASK) | (arg & SETFL_MASK); return 0;
+    case F_GETLK: case F_OFD_GETLK: {
+      // Nobody else holds locks on guest files: report the region as unlocked.
+      const raw = copyIn(t, arg, 32);
+      const type = new DataView(raw.buffer).getInt16(0, true);
+      if (type !== F_RDLCK && type !== F_WRLCK && type !== F_UNLCK) return -EINVAL;
+      new DataView(raw.buffer).setInt16(0, F_UNLCK, true);
+      copyOut(t, arg, raw);
+      return 0;
+    }
+    case F_SETLK: case F_SETLKW: case F_OFD_SETLK: case F_OFD_SETLKW: {
+      const type = new DataView(copyIn(t, arg, 32).buffer).getInt16(0, true);
+      if (type !== F_RDLCK && type !== F_WRLCK && type !== F_UNLCK) return -EINVAL;
+      const acc = f.flags & 3;
+      if ((type === F_RDLCK && acc === 1) || (type === F_WRLCK && acc === 0)) return -EBADF;
+      return 0;
+    }
+    case F_GETOWN: return 0;
+    case F_SETOWN: return 0;
+    case F_GETPIPE_SZ: return f.name.startsWith('pipe:') ? 65536 : -EINVAL;
+    case F_SETPIPE_SZ: return f.name.startsWith('pipe:') ? Math.max(arg, 65536) : -EINVAL;
+    case F_ADD_SEALS: return f.name.startsWith('/memfd:') ? 0 : -EINVAL;
+    case F_GET_SEALS: return f.name.startsWith('/memfd:') ? 0 : -EINVAL;
     default: return -EINVAL;
   }
-}, { support: 'partial', note: 'F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD/SETFD, F_GETFL/SETFL; locks come with the VFS' });
+}, { support: 'partial', note: 'record locks are granted (no other lock holders exist); F_GETLK reports unlocked' });
 
-void EFAULT; void ENOTTY; void EBUSY;

@@ -1,10 +1,9 @@
 /**
- * System information and per-process controls: uname, arch_prctl, prctl, getrandom, readlink
- * (only /proc/self/exe until the VFS lands).
+ * System information and per-process controls: uname, arch_prctl, prctl, getrandom.
  */
 import { sys, a } from '../syscall-table.js';
-import { EINVAL, EFAULT, ENOENT } from '../errno.js';
-import { copyOut, readString, readCString } from '../guest-mem.js';
+import { EINVAL, EFAULT } from '../errno.js';
+import { copyOut, readCString } from '../guest-mem.js';
 import { encodeUtsname } from '../layouts.js';
 import { ARCH_PRCTL_NAMES, PRCTL_NAMES, GRND_NAMES } from './flags.js';
 import { write64 } from '../guest-mem.js';
@@ -63,17 +62,5 @@ sys(318, 'getrandom', [a('buf', 'ptr'), a('buflen', 'size'), a('flags', 'flags',
   copyOut(t, buf, t.process.kernel.config.randomBytes(n));
   return n;
 });
-
-sys(89, 'readlink', [a('pathname', 'path'), a('buf', 'buf', { dir: 'out' }), a('bufsiz', 'size')], (t, path, buf, size) => {
-  const name = readString(t, path);
-  if ((size | 0) <= 0) return -EINVAL;
-  if (name === '/proc/self/exe' || name === `/proc/${t.process.pid}/exe`) {
-    const target = new TextEncoder().encode(t.process.exePath).subarray(0, size);
-    copyOut(t, buf, target);
-    return target.length;
-  }
-  t.process.kernel.warnOnce('readlink-path', 'x64run: readlink only knows /proc/self/exe until the VFS lands');
-  return -ENOENT;
-}, { support: 'partial', note: '/proc/self/exe only until the VFS lands' });
 
 void EFAULT;

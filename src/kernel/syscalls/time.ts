@@ -84,4 +84,51 @@ sys(230, 'clock_nanosleep', [a('clockid', 'flags', { enumValues: CLOCK_NAMES }),
   return wait > 0n ? sleepNs(t, wait) : 0;
 }, { blocking: true });
 
+// ------------------------------------------------------------------ process times and system information
+
+/** Guest CPU time: the process's run time on the monotonic clock (x64run runs one thread at a time). */
+function cpuNs(t: Thread): bigint {
+  return t.process.kernel.config.monotonicNs() - t.process.startNs;
+}
+
+sys(100, 'times', [a('buf', 'ptr')], (t, buf) => {
+  const ticks = cpuNs(t) / 10_000_000n; // CLK_TCK = 100
+  if (buf) {
+    const b = new Uint8Array(32);
+    const dv = new DataView(b.buffer);
+    dv.setBigInt64(0, ticks, true); // tms_utime
+    copyOut(t, buf, b);
+  }
+  return Number(t.process.kernel.config.monotonicNs() / 10_000_000n);
+}, { ret: 'int' });
+
+const RUSAGE_SELF = 0, RUSAGE_CHILDREN = -1, RUSAGE_THREAD = 1;
+sys(98, 'getrusage', [a('who', 'int', { enumValues: { 0: 'RUSAGE_SELF', [-1]: 'RUSAGE_CHILDREN', 1: 'RUSAGE_THREAD' } }), a('usage', 'ptr')], (t, who, p) => {
+  if (who !== RUSAGE_SELF && who !== RUSAGE_CHILDREN && who !== RUSAGE_THREAD) return -EINVAL;
+  const b = new Uint8Array(144); // struct rusage
+  const dv = new DataView(b.buffer);
+  if (who !== RUSAGE_CHILDREN) {
+    const ns = cpuNs(t);
+    dv.setBigInt64(0, ns / 1_000_000_000n, true);
+    dv.setBigInt64(8, (ns % 1_000_000_000n) / 1000n, true);
+    const rssKb = t.process.as.vmas.reduce((n, v) => n + (v.end - v.start), 0) / 1024;
+    dv.setBigInt64(32, BigInt(Math.round(rssKb)), true); // ru_maxrss
+  }
+  copyOut(t, p, b);
+  return 0;
+});
+
+sys(99, 'sysinfo', [a('info', 'ptr')], (t, p) => {
+  const b = new Uint8Array(112); // struct sysinfo
+  const dv = new DataView(b.buffer);
+  const k = t.process.kernel;
+  dv.setBigInt64(0, k.config.monotonicNs() / 1_000_000_000n, true); // uptime
+  const total = 4n * 1024n * 1024n * 1024n;
+  dv.setBigUint64(32, total, true); // totalram
+  dv.setBigUint64(40, total / 2n, true); // freeram
+  dv.setUint16(80, k.processes.size, true); // procs
+  dv.setUint32(104, 1, true); // mem_unit
+  copyOut(t, p, b);
+  return 0;
+});
 void EFAULT;
