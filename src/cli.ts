@@ -26,6 +26,8 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--strace-file <file>').hideHelp())
     .option('--stats', 'print run statistics to stderr at exit')
     .option('--max-instructions <n>', 'kill the guest (SIGXCPU) after N instructions', (v) => parseInt(v, 10))
+    .option('--no-jit', 'interpret only (no translation to JavaScript)')
+    .option('--jit-threshold <n>', 'executions before a block is compiled', (v) => parseInt(v, 10))
     .passThroughOptions()
     .allowExcessArguments(true)
     .helpOption('-h, --help', 'show this help')
@@ -43,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const opts = program.opts<{
     argv0?: string; env: string[]; unsetEnv: string[]; clearEnv?: boolean; strace?: boolean; straceFile?: string; stats?: boolean;
-    maxInstructions?: number;
+    maxInstructions?: number; jit: boolean; jitThreshold?: number;
   }>();
   const [prog, ...rest] = program.args;
 
@@ -66,6 +68,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     result = await run(prog, [opts.argv0 ?? prog, ...rest], env, {
       stdin: 'inherit', stdout: 'inherit', stderr: 'inherit', trace: traceSink, maxInstructions: opts.maxInstructions,
+      jit: { enabled: opts.jit, ...(opts.jitThreshold !== undefined ? { threshold: opts.jitThreshold } : {}) },
     });
   } catch (e) {
     if (e instanceof ElfError) {
@@ -91,7 +94,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Options that take a separate value (so the value is not mistaken for the program). */
-const VALUE_OPTIONS = new Set(['-0', '--argv0', '-E', '--env', '-U', '--unset-env', '--max-instructions', '--strace-file']);
+const VALUE_OPTIONS = new Set(['-0', '--argv0', '-E', '--env', '-U', '--unset-env', '--max-instructions', '--strace-file', '--jit-threshold']);
 
 function rewriteStraceFile(argv: string[]): string[] {
   const out: string[] = [];
@@ -118,6 +121,8 @@ function printStats(r: RunResult): void {
     `  instructions retired  ${s.instructions}`,
     `  blocks decoded        ${s.blocksDecoded}`,
     `  code invalidations    ${s.invalidations}`,
+    `  jit: blocks compiled  ${s.jit.blocksCompiled} (${s.jit.compileMs.toFixed(1)} ms, ${s.jit.compileFailures} failures)`,
+    `  jit: instructions     ${s.jit.compiledInstructions} compiled, ${s.jit.interpretedInstructions} interpreted`,
     `  wall time             ${s.wallMs.toFixed(1)} ms`,
     `  syscalls:`,
     ...Object.entries(s.syscalls).sort((a, b) => b[1].count - a[1].count)

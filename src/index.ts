@@ -23,6 +23,7 @@ import { HostFs } from './kernel/vfs/hostfs.js';
 import { MemFs, type MemTree } from './kernel/vfs/memfs.js';
 import type { FileSystem } from './kernel/vfs/types.js';
 import { mountSynthetic } from './kernel/vfs/synthetic.js';
+import { DEFAULT_JIT, type JitOptions, type JitStats } from './jit/engine.js';
 
 export { ElfError } from './elf/elf.js';
 export type { ElfErrorKind } from './elf/elf.js';
@@ -57,6 +58,8 @@ export interface RunOptions {
   fs?: FsOptions;
   /** Initial working directory inside the guest (default: see `fs`). */
   cwd?: string;
+  /** JIT settings: `enabled` (default true) and `threshold` (executions before a block is compiled). */
+  jit?: Partial<JitOptions>;
 }
 
 export interface FsOptions {
@@ -77,6 +80,8 @@ export interface RunStats {
   syscalls: Record<string, { count: number; ns: number }>;
   /** Wall-clock milliseconds of the run. */
   wallMs: number;
+  /** JIT: blocks compiled, compile time, instructions retired by the interpreter vs compiled code. */
+  jit: JitStats & { compiledInstructions: number };
 }
 
 export interface RunResult {
@@ -161,7 +166,8 @@ export async function run(
 
   execProgram(proc, thread, { elf: bytes, path: givenPath, exePath, argv: args, envp });
 
-  const scheduler = new Scheduler(kernel, { maxInstructions: options.maxInstructions ?? 0 });
+  const jit: JitOptions = { ...DEFAULT_JIT, ...options.jit };
+  const scheduler = new Scheduler(kernel, { maxInstructions: options.maxInstructions ?? 0, jit });
   await scheduler.run(proc);
 
   const exit = proc.exit!;
@@ -175,6 +181,7 @@ export async function run(
       invalidations: proc.cache.invalidations,
       syscalls,
       wallMs: performance.now() - started,
+      jit: jitStats(scheduler, proc),
     },
   };
   if (exit.signal) {
@@ -185,6 +192,12 @@ export async function run(
   if (out instanceof CaptureOutput) result.stdout = out.bytes();
   if (err instanceof CaptureOutput) result.stderr = err.bytes();
   return result;
+}
+
+function jitStats(s: Scheduler, proc: import('./kernel/process.js').Process): RunStats['jit'] {
+  const e = s.engineFor(proc);
+  const total = proc.threads.reduce((n, t) => n + t.cpu.icount, 0);
+  return { ...e.stats, compiledInstructions: total - e.stats.interpretedInstructions };
 }
 
 function makeOutput(o: OutputOption, hostFd: number, name: string): OpenFile {

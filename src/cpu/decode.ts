@@ -189,8 +189,12 @@ export class Block {
   /** Executions so far (the JIT's hotness counter). */
   count = 0;
   valid = true;
-  /** Compiled form, when the JIT has translated this block. */
-  compiled: unknown = null;
+  /** Compiled form, when the JIT has translated this block: runs it and returns the next block (or null). */
+  compiled: ((c: import('./state.js').Cpu) => Block | null) | null = null;
+  /** Successor blocks of direct exits, filled lazily by compiled code (chaining). */
+  exits: (Block | null)[] = [null, null];
+  /** The JIT gave up on this block (compile error or not worth it). */
+  noJit = false;
   constructor(readonly addr: number, readonly insns: Insn[], readonly end: number) {}
 }
 

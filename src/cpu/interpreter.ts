@@ -8,6 +8,7 @@
  */
 import { Cpu, Exit } from './state.js';
 import type { CodeCache } from './code-cache.js';
+import type { Block } from './decode.js';
 import { MemoryFault } from '../memory/fault.js';
 import { CpuException, SIGSEGV, SEGV_ACCERR, SEGV_MAPERR, X86_TRAP_PF, X86_TRAP_BP } from './exceptions.js';
 import type { Insn } from './insn.js';
@@ -16,8 +17,7 @@ import { disassemble, hexBytes } from './decode-format.js';
 /** Runs up to about `budget` instructions (whole blocks). Returns why it stopped. */
 export function interpret(c: Cpu, cache: CodeCache, budget: number): Exit {
   c.exit = Exit.None;
-  const start = c.icount;
-  const limit = start + budget;
+  const limit = c.icount + budget;
   while (c.icount < limit) {
     let block;
     try {
@@ -25,32 +25,41 @@ export function interpret(c: Cpu, cache: CodeCache, budget: number): Exit {
     } catch (e) {
       return fault(c, e, null);
     }
-    block.count++;
-    const insns = block.insns;
-    const n = insns.length;
-    let k = 0;
-    try {
-      for (; k < n - 1; k++) {
-        const i = insns[k];
-        i.exec(c, i);
-        if (!block.valid) break; // the block rewrote itself: re-decode from the next instruction
-      }
-      if (k < n - 1) {
-        c.rip = insns[k].next;
-        c.icount += k + 1;
-        continue;
-      }
-      const last = insns[k];
-      c.rip = last.next;
-      last.exec(c, last);
-    } catch (e) {
-      c.icount += k;
-      return fault(c, e, insns[k]);
-    }
-    c.icount += n;
-    if (c.exit !== Exit.None) return c.exit;
+    const x = runBlock(c, block);
+    if (x !== Exit.None) return x;
   }
   return Exit.Budget;
+}
+
+/**
+ * Interprets one block (stopping early if the block rewrites itself). Returns Exit.None to
+ * continue at c.rip, or Exit.Syscall / Exit.Fault.
+ */
+export function runBlock(c: Cpu, block: Block): Exit {
+  block.count++;
+  const insns = block.insns;
+  const n = insns.length;
+  let k = 0;
+  try {
+    for (; k < n - 1; k++) {
+      const i = insns[k];
+      i.exec(c, i);
+      if (!block.valid) break; // the block rewrote itself: re-decode from the next instruction
+    }
+    if (k < n - 1) {
+      c.rip = insns[k].next;
+      c.icount += k + 1;
+      return Exit.None;
+    }
+    const last = insns[k];
+    c.rip = last.next;
+    last.exec(c, last);
+  } catch (e) {
+    c.icount += k;
+    return fault(c, e, insns[k]);
+  }
+  c.icount += n;
+  return c.exit;
 }
 
 /** Converts a thrown fault into Cpu.fault; anything else is an emulator bug and is rethrown with context. */
@@ -66,11 +75,13 @@ export function fault(c: Cpu, e: unknown, i: Insn | null): Exit {
       // Page-fault error code: bit0 = protection violation, bit1 = write, bit2 = user, bit4 = fetch.
       err: (e.mapped ? 1 : 0) | (e.write ? 2 : 0) | 4 | (e.exec ? 16 : 0),
     };
+    c.exit = Exit.Fault;
     return Exit.Fault;
   }
   if (e instanceof CpuException) {
     if (e.trapno === X86_TRAP_BP && i) c.rip = i.next; // int3 is a trap: rip points after it
     c.fault = { signo: e.signo, code: e.code, addr: e.addr ?? c.rip, reason: e.message, trapno: e.trapno, err: 0 };
+    c.exit = Exit.Fault;
     return Exit.Fault;
   }
   const where = i ? ` at 0x${i.addr.toString(16)}: ${disassemble(i.bytes, i.addr)} [${hexBytes(i.bytes)}]` : '';

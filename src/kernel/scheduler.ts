@@ -5,7 +5,7 @@
  * timers and host I/O make progress.
  */
 import { Exit, type CpuFault } from '../cpu/state.js';
-import { interpret } from '../cpu/interpreter.js';
+import { Engine, DEFAULT_JIT, type JitOptions } from '../jit/engine.js';
 import type { Kernel } from './kernel.js';
 import type { Process } from './process.js';
 import type { Thread } from './thread.js';
@@ -17,6 +17,7 @@ export const SLICE_BUDGET = 200_000;
 export interface RunLimits {
   /** Stop the guest (SIGXCPU-like) after this many instructions; 0 = unlimited. */
   maxInstructions: number;
+  jit?: JitOptions;
 }
 
 export interface FaultReport {
@@ -31,11 +32,25 @@ export class Scheduler {
 
   constructor(readonly kernel: Kernel, readonly limits: RunLimits) {}
 
+  readonly engines = new Map<Process, Engine>();
+
+  engineFor(proc: Process): Engine {
+    let e = this.engines.get(proc);
+    if (!e) {
+      e = new Engine(proc.cache, this.limits.jit ?? DEFAULT_JIT);
+      e.onCompileError = (b, err) => this.kernel.warnOnce(`jit-${b.addr}`,
+        `x64run: JIT could not compile the block at 0x${b.addr.toString(16)} (it keeps running in the interpreter): ${err instanceof Error ? err.message : String(err)}`);
+      this.engines.set(proc, e);
+    }
+    return e;
+  }
+
   async run(proc: Process): Promise<void> {
     const t = proc.threads[0];
     const c = t.cpu;
+    const engine = this.engineFor(proc);
     while (!proc.exit) {
-      const exit = interpret(c, proc.cache, SLICE_BUDGET);
+      const exit = engine.run(c, SLICE_BUDGET);
       if (exit === Exit.Syscall) {
         const pending = this.kernel.syscall(t);
         if (pending) await pending;

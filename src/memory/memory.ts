@@ -48,6 +48,11 @@ export class Memory {
   hi = 0;
   /** Called (once per page) when a store hits a page marked PAGE_CODE. */
   onCodeWrite: CodeWriteListener = () => {};
+  /**
+   * Set when decoded code was invalidated (a store into a code page, munmap, mprotect): compiled
+   * blocks check it after their stores to stop running code that no longer exists.
+   */
+  codeWritten = false;
 
   constructor() {
     this.buffer = new ArrayBuffer(WINDOW_SIZE);
@@ -162,6 +167,7 @@ export class Memory {
     for (let p = first; p <= last; p++) {
       if (this.prot[p] & PAGE_CODE) {
         this.prot[p] &= ~PAGE_CODE;
+        this.codeWritten = true;
         this.onCodeWrite(p);
       }
     }
@@ -203,7 +209,7 @@ export class Memory {
     for (let p = first; p <= last; p++) {
       const old = this.prot[p];
       const keepCode = (old & PAGE_CODE) !== 0 && (prot & PROT_EXEC) !== 0 ? PAGE_CODE : 0;
-      if ((old & PAGE_CODE) && !keepCode) this.onCodeWrite(p);
+      if ((old & PAGE_CODE) && !keepCode) { this.codeWritten = true; this.onCodeWrite(p); }
       this.prot[p] = (prot & 7) | PAGE_MAPPED | keepCode;
     }
   }
@@ -213,7 +219,7 @@ export class Memory {
     const first = a >>> PAGE_SHIFT;
     const last = (a + len - 1) >>> PAGE_SHIFT;
     for (let p = first; p <= last; p++) {
-      if (this.prot[p] & PAGE_CODE) this.onCodeWrite(p);
+      if (this.prot[p] & PAGE_CODE) { this.codeWritten = true; this.onCodeWrite(p); }
       this.prot[p] = 0;
     }
     this.u8.fill(0, first << PAGE_SHIFT, (last + 1) * PAGE_SIZE);

@@ -1,0 +1,71 @@
+/**
+ * Runtime support called from generated block code (the `X` object every compiled block closes
+ * over). Everything here is cold or shared: exact effective addresses outside the fast path,
+ * fault conversion, successor linking, and the instruction semantics the templates call.
+ */
+import type { Cpu } from '../cpu/state.js';
+import type { Block } from '../cpu/decode.js';
+import type { CodeCache } from '../cpu/code-cache.js';
+import { checkAddress } from '../cpu/operands.js';
+import { generalProtection } from '../cpu/exceptions.js';
+import { fault } from '../cpu/interpreter.js';
+import { cond } from '../cpu/flags.js';
+import * as alu from '../cpu/alu.js';
+import * as shift from '../cpu/shift.js';
+
+export class JitRuntime {
+  /** Instruction count at which compiled loops must return to the dispatcher. */
+  limit = 0;
+  /** Semantic functions shared with the interpreter (one definition per instruction). */
+  readonly alu = alu;
+  readonly shift = shift;
+  readonly cond = cond;
+
+  constructor(readonly cache: CodeCache) {}
+
+  /**
+   * Exact effective address when the fast path cannot decide: registers with non-zero high
+   * halves, wrap-around, or results outside [0, 2^32). Faults like the interpreter's eaSlow.
+   */
+  ea(c: Cpu, bl: number, bh: number, xl: number, xh: number, scale: number, disp: number, a32: boolean, seg: number): number {
+    let v = BigInt(disp);
+    v += (BigInt(bh) << 32n) | BigInt(bl >>> 0);
+    v += ((BigInt(xh) << 32n) | BigInt(xl >>> 0)) * BigInt(scale);
+    v = a32 ? BigInt.asUintN(32, v) : BigInt.asUintN(64, v);
+    if (seg !== 0) v = BigInt.asUintN(64, v + BigInt(seg === 1 ? c.fsBase : c.gsBase));
+    return checkAddress(v);
+  }
+
+  /** Branch target with a non-zero high half: canonical ones are kept (the fetch faults), others #GP. */
+  target64(lo: number, hi: number): number {
+    const top = hi >> 15;
+    if (top !== 0 && top !== -1) generalProtection('branch to a non-canonical address');
+    return (hi >>> 0) * 4294967296 + (lo >>> 0);
+  }
+
+  /** A fault inside compiled code: the block already wrote back its registers and set c.rip. */
+  fault(c: Cpu, e: unknown, b: Block, pc: number): null {
+    c.icount += pc;
+    fault(c, e, b.insns[pc]);
+    return null;
+  }
+
+  /** Resolves (and remembers) the successor block for a direct exit. */
+  link(b: Block, slot: number, target: number): Block | null {
+    let s: Block | undefined = this.cache.blocks.get(target);
+    if (!s) {
+      try {
+        s = this.cache.get(target);
+      } catch {
+        return null; // fetch fault: the dispatcher reports it at c.rip
+      }
+    }
+    (b.exits as (Block | null)[])[slot] = s;
+    return s;
+  }
+
+  /** Successor for an indirect exit (ret, jmp/call through registers or memory). */
+  lookup(target: number): Block | null {
+    return this.cache.blocks.get(target) ?? null;
+  }
+}

@@ -1,0 +1,528 @@
+/**
+ * Inline templates for the hot instructions (by iced Mnemonic). A template emits JavaScript for
+ * one instruction into the Gen, or returns false to fall back to a call of the interpreter's
+ * handler. Arithmetic goes through the same semantic functions as the interpreter
+ * (X.alu.add, X.shift.shl, ...); only the dead-flags variants compute the value inline, and the
+ * ISA goldens run with the JIT forced on to keep both engines in agreement.
+ *
+ * Every template performs its memory accesses before it assigns registers, so a fault leaves
+ * the locals as they were before the instruction (precise faults).
+ */
+import { Mnemonic } from 'iced-x86';
+import type { Insn } from '../cpu/insn.js';
+import { OP_GPR, OP_MEM, OP_IMM, OP_BRANCH } from '../cpu/insn.js';
+import { ARITH_FLAGS, CF, OF } from '../cpu/flags.js';
+import { RSP, RBP } from '../cpu/state.js';
+import { type Gen, type FlagInfo, exitTo, exitDynamic, loopBack, smcCheck } from './codegen.js';
+
+export type Template = (g: Gen, i: Insn, isLast: boolean) => boolean;
+export const TEMPLATES = new Map<number, Template>();
+
+const SZ = [0, 0, 1, 0, 2, 0, 0, 0, 3];
+const MASK = ['', '0xff', '0xffff', '', '-1'];
+
+function wrap(expr: string, size: number): string {
+  return size === 4 ? `(${expr}) | 0` : `(${expr}) & ${MASK[size]}`;
+}
+
+function memTarget(i: Insn): boolean {
+  return i.k0 === OP_MEM;
+}
+
+// ------------------------------------------------------------------ ALU
+
+type AluOp = 'add' | 'sub' | 'and' | 'or' | 'xor' | 'adc' | 'sbb';
+const VALUE32: Record<string, (a: string, b: string) => string> = {
+  add: (a, b) => `${a} + ${b}`,
+  sub: (a, b) => `${a} - ${b}`,
+  and: (a, b) => `${a} & ${b}`,
+  or: (a, b) => `${a} | ${b}`,
+  xor: (a, b) => `${a} ^ ${b}`,
+};
+
+function alu(op: AluOp, store: boolean): Template {
+  return (g, i) => {
+    if (i.k0 !== OP_GPR && i.k0 !== OP_MEM) return false;
+    const a = i.msize ? g.ea(i) : null;
+    const kind: FlagInfo['kind'] = op === 'sub' || op === 'sbb' ? 'sub' : op === 'add' || op === 'adc' ? 'add' : 'logic';
+    const live = g.flagsLive(ARITH_FLAGS) || op === 'adc' || op === 'sbb';
+    if (i.s0 === 8) {
+      const [xl, xh] = g.src64(i, i.k0, i.r0, a);
+      const [yl, yh] = g.src64(i, i.k1, i.r1, a);
+      const ta = g.t(), tah = g.t(), tb = g.t(), tbh = g.t(), rl = g.t(), rh = g.t();
+      g.emit(`${ta} = ${xl}; ${tah} = ${xh}; ${tb} = ${yl}; ${tbh} = ${yh};`);
+      if (live) {
+        g.emit(`${rl} = X.alu.${op}64(c, ${ta}, ${tah}, ${tb}, ${tbh}); ${rh} = c.hi;`);
+      } else if (op === 'add') {
+        const s = g.t();
+        g.emit(`${s} = (${ta} >>> 0) + (${tb} >>> 0); ${rl} = ${s} | 0; ${rh} = (${tah} + ${tbh} + (${s} > 4294967295 ? 1 : 0)) | 0;`);
+      } else if (op === 'sub') {
+        const s = g.t();
+        g.emit(`${s} = (${ta} >>> 0) - (${tb} >>> 0); ${rl} = ${s} | 0; ${rh} = (${tah} - ${tbh} - (${s} < 0 ? 1 : 0)) | 0;`);
+      } else {
+        g.emit(`${rl} = ${VALUE32[op](ta, tb)}; ${rh} = ${VALUE32[op](tah, tbh)};`);
+      }
+      g.flags = { kind, size: 8, a: ta, b: tb, r: rl, ah: tah, bh: tbh, rh };
+      if (store) {
+        g.dst64(i.k0, i.r0, a, rl, rh);
+        if (memTarget(i)) smcCheck(g, i.next, g.k);
+      }
+      return true;
+    }
+    const size = i.s0;
+    const x = g.src(i, i.k0, i.r0, size, a);
+    const y = g.src(i, i.k1, i.r1, size, a);
+    const ta = g.t(), tb = g.t(), r = g.t();
+    g.emit(`${ta} = ${x}; ${tb} = ${y};`);
+    if (live) g.emit(`${r} = X.alu.${op}(c, ${ta}, ${tb}, ${SZ[size]});`);
+    else g.emit(`${r} = ${wrap(VALUE32[op](ta, tb), size)};`);
+    g.flags = { kind, size, a: ta, b: tb, r };
+    if (store) {
+      g.dst(i.k0, i.r0, size, a, r);
+      if (memTarget(i)) smcCheck(g, i.next, g.k);
+    }
+    return true;
+  };
+}
+
+TEMPLATES.set(Mnemonic.Add, alu('add', true));
+TEMPLATES.set(Mnemonic.Sub, alu('sub', true));
+TEMPLATES.set(Mnemonic.And, alu('and', true));
+TEMPLATES.set(Mnemonic.Or, alu('or', true));
+TEMPLATES.set(Mnemonic.Xor, alu('xor', true));
+TEMPLATES.set(Mnemonic.Adc, alu('adc', true));
+TEMPLATES.set(Mnemonic.Sbb, alu('sbb', true));
+TEMPLATES.set(Mnemonic.Cmp, alu('sub', false));
+TEMPLATES.set(Mnemonic.Test, alu('and', false));
+
+function unary(op: 'inc' | 'dec' | 'neg' | 'not'): Template {
+  return (g, i) => {
+    const a = i.msize ? g.ea(i) : null;
+    const live = op !== 'not' && g.flagsLive(ARITH_FLAGS & (op === 'neg' ? ARITH_FLAGS : ~CF));
+    if (i.s0 === 8) {
+      const [xl, xh] = g.src64(i, i.k0, i.r0, a);
+      const rl = g.t(), rh = g.t(), ta = g.t(), tah = g.t();
+      g.emit(`${ta} = ${xl}; ${tah} = ${xh};`);
+      if (op === 'not') g.emit(`${rl} = ~${ta}; ${rh} = ~${tah};`);
+      else if (live) g.emit(`${rl} = X.alu.${op}64(c, ${ta}, ${tah}); ${rh} = c.hi;`);
+      else if (op === 'inc') g.emit(`${rl} = (${ta} + 1) | 0; ${rh} = ${rl} === 0 ? (${tah} + 1) | 0 : ${tah};`);
+      else if (op === 'dec') g.emit(`${rl} = (${ta} - 1) | 0; ${rh} = ${ta} === 0 ? (${tah} - 1) | 0 : ${tah};`);
+      else g.emit(`${rl} = -${ta} | 0; ${rh} = (-${tah} - (${ta} !== 0 ? 1 : 0)) | 0;`);
+      if (op !== 'not') g.flags = op === 'neg' ? { kind: 'sub', size: 8, a: '0', ah: '0', b: ta, bh: tah, r: rl, rh } : { kind: 'add', size: 8, a: ta, b: '1', r: rl, ah: tah, bh: '0', rh };
+      g.dst64(i.k0, i.r0, a, rl, rh);
+      if (memTarget(i)) smcCheck(g, i.next, g.k);
+      return true;
+    }
+    const size = i.s0;
+    const x = g.src(i, i.k0, i.r0, size, a);
+    const ta = g.t(), r = g.t();
+    g.emit(`${ta} = ${x};`);
+    if (op === 'not') g.emit(`${r} = ${wrap(`~${ta}`, size)};`);
+    else if (live) g.emit(`${r} = X.alu.${op}(c, ${ta}, ${SZ[size]});`);
+    else g.emit(`${r} = ${wrap(op === 'inc' ? `${ta} + 1` : op === 'dec' ? `${ta} - 1` : `-${ta}`, size)};`);
+    if (op === 'neg') g.flags = { kind: 'sub', size, a: '0', b: ta, r };
+    else if (op !== 'not') g.flags = { kind: 'add', size, a: ta, b: '1', r };
+    g.dst(i.k0, i.r0, size, a, r);
+    if (memTarget(i)) smcCheck(g, i.next, g.k);
+    return true;
+  };
+}
+TEMPLATES.set(Mnemonic.Inc, unary('inc'));
+TEMPLATES.set(Mnemonic.Dec, unary('dec'));
+TEMPLATES.set(Mnemonic.Neg, unary('neg'));
+TEMPLATES.set(Mnemonic.Not, unary('not'));
+
+// ------------------------------------------------------------------ moves
+
+TEMPLATES.set(Mnemonic.Mov, (g, i) => {
+  if ((i.k0 !== OP_GPR && i.k0 !== OP_MEM) || (i.k1 !== OP_GPR && i.k1 !== OP_MEM && i.k1 !== OP_IMM)) return false;
+  const a = i.msize ? g.ea(i) : null;
+  if (i.s0 === 8) {
+    const [lo, hi] = g.src64(i, i.k1, i.r1, a);
+    if (i.k0 === OP_GPR && i.k1 === OP_GPR) {
+      const t1 = g.t(), t2 = g.t();
+      g.emit(`${t1} = ${lo}; ${t2} = ${hi};`);
+      g.write64(i.r0, t1, t2);
+      g.hiZero[i.r0] = g.hiZero[i.r1];
+    } else g.dst64(i.k0, i.r0, a, lo, hi);
+  } else {
+    g.dst(i.k0, i.r0, i.s0, a, g.src(i, i.k1, i.r1, i.s0, a));
+  }
+  if (memTarget(i)) smcCheck(g, i.next, g.k);
+  return true;
+});
+
+TEMPLATES.set(Mnemonic.Movzx, (g, i) => {
+  const a = i.msize ? g.ea(i) : null;
+  const v = g.src(i, i.k1, i.r1, i.s1, a);
+  g.writeReg(i.r0, i.s0 === 8 ? 4 : i.s0, v); // a 64-bit movzx writes the low 32 bits and zeroes the rest
+  return true;
+});
+
+TEMPLATES.set(Mnemonic.Movsx, (g, i) => signExtend(g, i));
+TEMPLATES.set(Mnemonic.Movsxd, (g, i) => signExtend(g, i));
+function signExtend(g: Gen, i: Insn): boolean {
+  const a = i.msize ? g.ea(i) : null;
+  const v = g.src(i, i.k1, i.r1, i.s1, a);
+  const t = g.t();
+  g.emit(`${t} = ${i.s1 === 1 ? `(${v} << 24) >> 24` : i.s1 === 2 ? `(${v} << 16) >> 16` : `${v} | 0`};`);
+  if (i.s0 === 8) g.write64(i.r0, t, `${t} >> 31`);
+  else g.writeReg(i.r0, i.s0, t);
+  return true;
+}
+
+TEMPLATES.set(Mnemonic.Lea, (g, i) => {
+  if (i.seg !== 0) return false;
+  const hasB = i.base >= 0, hasX = i.index >= 0;
+  const lo = g.t();
+  const parts: string[] = [];
+  if (hasB) parts.push(`(${g.lo(i.base)} >>> 0)`);
+  if (hasX) parts.push(i.scale === 1 ? `(${g.lo(i.index)} >>> 0)` : `(${g.lo(i.index)} >>> 0) * ${i.scale}`);
+  parts.push(String(i.disp >>> 0));
+  g.emit(`${lo} = ${parts.join(' + ')};`);
+  if (i.s0 === 8 && !i.a32) {
+    const his: string[] = [];
+    if (hasB) his.push(g.hi(i.base));
+    if (hasX) his.push(i.scale === 1 ? g.hi(i.index) : `${g.hi(i.index)} * ${i.scale}`);
+    his.push(String(i.disp < 0 ? -1 : Math.floor(i.disp / 4294967296)));
+    const hi = g.t();
+    g.emit(`${hi} = (${his.join(' + ')} + Math.floor(${lo} / 4294967296)) | 0;`);
+    g.write64(i.r0, `${lo} | 0`, hi);
+  } else {
+    g.writeReg(i.r0, i.s0 === 8 ? 4 : i.s0, `${lo} | 0`);
+  }
+  return true;
+});
+
+TEMPLATES.set(Mnemonic.Xchg, (g, i) => {
+  if (i.k0 !== OP_GPR || i.k1 !== OP_GPR) return false;
+  if (i.s0 === 8) {
+    const a = g.t(), b = g.t(), c = g.t(), d = g.t();
+    g.emit(`${a} = ${g.lo(i.r0)}; ${b} = ${g.hi(i.r0)}; ${c} = ${g.lo(i.r1)}; ${d} = ${g.hi(i.r1)};`);
+    g.write64(i.r0, c, d);
+    g.write64(i.r1, a, b);
+    return true;
+  }
+  if (i.s0 !== 4) return false;
+  const a = g.t(), b = g.t();
+  g.emit(`${a} = ${g.lo(i.r0)}; ${b} = ${g.lo(i.r1)};`);
+  g.writeReg(i.r0, 4, b);
+  g.writeReg(i.r1, 4, a);
+  return true;
+});
+
+TEMPLATES.set(Mnemonic.Cdqe, (g) => { g.write64(0, g.lo(0), `${g.lo(0)} >> 31`); return true; });
+TEMPLATES.set(Mnemonic.Cqo, (g) => { const t = g.t(); g.emit(`${t} = ${g.hi(0)} >> 31;`); g.write64(2, t, t); return true; });
+TEMPLATES.set(Mnemonic.Cdq, (g) => { g.writeReg(2, 4, `${g.lo(0)} >> 31`); return true; });
+TEMPLATES.set(Mnemonic.Cwde, (g) => { g.writeReg(0, 4, `(${g.lo(0)} << 16) >> 16`); return true; });
+TEMPLATES.set(Mnemonic.Nop, () => true);
+TEMPLATES.set(Mnemonic.Endbr64, () => true);
+
+// ------------------------------------------------------------------ conditions
+
+/** JS boolean expression for condition cc from what the translator knows about the flags. */
+function condition(g: Gen, cc: number): string {
+  const f = g.flags;
+  const base = cc >> 1, neg = (cc & 1) === 1;
+  let e: string | null = null;
+  if (f) e = direct(f, base);
+  if (e === null) return `(X.cond(c, ${cc}))`;
+  return neg ? `(!${e})` : `(${e})`;
+}
+
+function signed(v: string, size: number): string {
+  return size === 1 ? `(${v} << 24)` : size === 2 ? `(${v} << 16)` : v;
+}
+
+/** Condition base (o, b, e, be, s, p, l, le) straight from recorded operands, or null. */
+function direct(f: FlagInfo, base: number): string | null {
+  const { a, b, r } = f;
+  if (f.size === 8) {
+    const zero = `(${r} === 0 && ${f.rh} === 0)`;
+    if (f.kind === 'sub') {
+      const ah = f.ah!, bh = f.bh!;
+      switch (base) {
+        case 1: return `((${ah} >>> 0) < (${bh} >>> 0) || (${ah} === ${bh} && (${a} >>> 0) < (${b} >>> 0)))`;
+        case 2: return `(${a} === ${b} && ${ah} === ${bh})`;
+        case 3: return `((${ah} >>> 0) < (${bh} >>> 0) || (${ah} === ${bh} && (${a} >>> 0) <= (${b} >>> 0)))`;
+        case 4: return `(${f.rh} < 0)`;
+        case 6: return `(${ah} < ${bh} || (${ah} === ${bh} && (${a} >>> 0) < (${b} >>> 0)))`;
+        case 7: return `(${ah} < ${bh} || (${ah} === ${bh} && (${a} >>> 0) <= (${b} >>> 0)))`;
+      }
+      return null;
+    }
+    switch (base) {
+      case 2: return zero;
+      case 4: return `(${f.rh} < 0)`;
+    }
+    if (f.kind === 'logic') {
+      switch (base) {
+        case 0: return 'false';
+        case 1: return 'false';
+        case 3: return zero;
+        case 6: return `(${f.rh} < 0)`;
+        case 7: return `(${zero} || ${f.rh} < 0)`;
+      }
+    }
+    return null;
+  }
+  const size = f.size;
+  const sign = size === 4 ? `(${r} < 0)` : `((${r} & ${size === 1 ? 0x80 : 0x8000}) !== 0)`;
+  if (f.kind === 'sub') {
+    switch (base) {
+      case 1: return `((${a} >>> 0) < (${b} >>> 0))`;
+      case 2: return `(${a} === ${b})`;
+      case 3: return `((${a} >>> 0) <= (${b} >>> 0))`;
+      case 4: return sign;
+      case 6: return `(${signed(a, size)} < ${signed(b, size)})`;
+      case 7: return `(${signed(a, size)} <= ${signed(b, size)})`;
+    }
+    return null;
+  }
+  switch (base) {
+    case 2: return `(${r} === 0)`;
+    case 4: return sign;
+  }
+  if (f.kind === 'logic') {
+    switch (base) {
+      case 0: return 'false';
+      case 1: return 'false';
+      case 3: return `(${r} === 0)`;
+      case 6: return sign;
+      case 7: return `(${r} === 0 || ${sign})`;
+    }
+  }
+  return null;
+}
+
+// ------------------------------------------------------------------ branches
+
+TEMPLATES.set(Mnemonic.Jmp, (g, i, isLast) => {
+  if (!isLast) return false;
+  if (i.k0 === OP_BRANCH) {
+    if (g.loop && i.target === g.block.addr) loopBack(g);
+    else exitTo(g, String(i.target), 0);
+    return true;
+  }
+  if (i.k0 === OP_GPR && i.s0 === 8) {
+    const t = g.t();
+    g.emit(`${t} = ${target64(g.lo(i.r0), g.hi(i.r0))};`);
+    exitDynamic(g, t);
+    return true;
+  }
+  if (i.k0 === OP_MEM) {
+    const a = g.ea(i);
+    const lo = g.t(), hi = g.t(), t = g.t();
+    g.emit(`${lo} = m.read64(${a}); ${hi} = m.hi; ${t} = ${target64(lo, hi)};`);
+    exitDynamic(g, t);
+    return true;
+  }
+  return false;
+});
+
+for (const m of ['Jo', 'Jno', 'Jb', 'Jae', 'Je', 'Jne', 'Jbe', 'Ja', 'Js', 'Jns', 'Jp', 'Jnp', 'Jl', 'Jge', 'Jle', 'Jg']) {
+  TEMPLATES.set((Mnemonic as unknown as Record<string, number>)[m], (g, i, isLast) => {
+    if (!isLast || i.k0 !== OP_BRANCH) return false;
+    g.emit(`if ${condition(g, i.cc)} {`);
+    if (g.loop && i.target === g.block.addr) loopBack(g);
+    else exitTo(g, String(i.target), 0);
+    g.emit('}');
+    exitTo(g, String(i.next), 1);
+    return true;
+  });
+}
+
+/** A 64-bit branch target as a number (the next fetch faults if it is outside the window; #GP if non-canonical). */
+function target64(lo: string, hi: string): string {
+  return `(${hi} === 0 ? ${lo} >>> 0 : X.target64(${lo}, ${hi}))`;
+}
+
+/** Pushes a 64-bit value: memory first (may fault), then rsp. */
+function push(g: Gen, lo: string, hi: string): void {
+  const s = g.t();
+  g.emit(`${s} = ${spExpr(g)} - 8;`);
+  g.emit(`m.write64(${s}, ${lo}, ${hi});`);
+  g.write64(RSP, `${s} | 0`, '0');
+}
+
+function spExpr(g: Gen): string {
+  // rsp is a window address: its high half is zero, or the access faults through X.ea.
+  if (g.hiZero[RSP]) return `(${g.lo(RSP)} >>> 0)`;
+  return `(${g.hi(RSP)} === 0 ? ${g.lo(RSP)} >>> 0 : X.ea(c, ${g.lo(RSP)}, ${g.hi(RSP)}, 0, 0, 1, 0, false, 0))`;
+}
+
+TEMPLATES.set(Mnemonic.Call, (g, i, isLast) => {
+  if (!isLast) return false;
+  let target: string;
+  if (i.k0 === OP_BRANCH) target = String(i.target);
+  else if (i.k0 === OP_GPR && i.s0 === 8) {
+    target = g.t();
+    g.emit(`${target} = ${target64(g.lo(i.r0), g.hi(i.r0))};`);
+  } else if (i.k0 === OP_MEM) {
+    const a = g.ea(i);
+    const lo = g.t(), hi = g.t();
+    target = g.t();
+    g.emit(`${lo} = m.read64(${a}); ${hi} = m.hi; ${target} = ${target64(lo, hi)};`);
+  } else return false;
+  push(g, String(i.next | 0), String(Math.floor(i.next / 4294967296)));
+  if (i.k0 === OP_BRANCH) exitTo(g, target, 0);
+  else exitDynamic(g, target);
+  return true;
+});
+
+TEMPLATES.set(Mnemonic.Ret, (g, i, isLast) => {
+  if (!isLast || i.nops !== 0) return false;
+  const s = g.t(), lo = g.t(), hi = g.t(), t = g.t();
+  g.emit(`${s} = ${spExpr(g)}; ${lo} = m.read64(${s}); ${hi} = m.hi; ${t} = ${target64(lo, hi)};`);
+  g.write64(RSP, `(${s} + 8) | 0`, `${s} + 8 > 4294967295 ? 1 : 0`);
+  g.hiZero[RSP] = false;
+  exitDynamic(g, t);
+  return true;
+});
+
+TEMPLATES.set(Mnemonic.Push, (g, i) => {
+  if (i.s0 !== 8 && !(i.k0 === OP_IMM)) return false;
+  if (i.k0 === OP_IMM && i.code !== PUSHQ_IMM8 && i.code !== PUSHQ_IMM32) return false;
+  let lo: string, hi: string;
+  if (i.k0 === OP_GPR) {
+    lo = g.t(); hi = g.t();
+    g.emit(`${lo} = ${g.lo(i.r0)}; ${hi} = ${g.hi(i.r0)};`);
+  } else if (i.k0 === OP_IMM) { lo = String(i.imm); hi = String(i.immHi); }
+  else {
+    const a = g.ea(i);
+    lo = g.t(); hi = g.t();
+    g.emit(`${lo} = m.read64(${a}); ${hi} = m.hi;`);
+  }
+  push(g, lo, hi);
+  smcCheck(g, i.next, g.k);
+  return true;
+});
+
+TEMPLATES.set(Mnemonic.Pop, (g, i) => {
+  if (i.s0 !== 8 || i.k0 !== OP_GPR) return false;
+  const s = g.t(), lo = g.t(), hi = g.t();
+  g.emit(`${s} = ${spExpr(g)}; ${lo} = m.read64(${s}); ${hi} = m.hi;`);
+  g.write64(RSP, `(${s} + 8) | 0`, `${s} + 8 > 4294967295 ? 1 : 0`);
+  g.hiZero[RSP] = false;
+  g.write64(i.r0, lo, hi);
+  g.hiZero[i.r0] = false;
+  return true;
+});
+
+TEMPLATES.set(Mnemonic.Leave, (g, i) => {
+  if (i.code !== LEAVEQ) return false;
+  const s = g.t(), lo = g.t(), hi = g.t();
+  g.emit(`${s} = ${g.hi(RBP)} === 0 ? ${g.lo(RBP)} >>> 0 : X.ea(c, ${g.lo(RBP)}, ${g.hi(RBP)}, 0, 0, 1, 0, false, 0);`);
+  g.emit(`${lo} = m.read64(${s}); ${hi} = m.hi;`);
+  g.write64(RSP, `(${s} + 8) | 0`, `${s} + 8 > 4294967295 ? 1 : 0`);
+  g.hiZero[RSP] = false;
+  g.write64(RBP, lo, hi);
+  g.hiZero[RBP] = false;
+  return true;
+});
+
+import { Code } from 'iced-x86';
+const PUSHQ_IMM8 = Code.Pushq_imm8, PUSHQ_IMM32 = Code.Pushq_imm32, LEAVEQ = Code.Leaveq;
+
+// ------------------------------------------------------------------ setcc / cmovcc
+
+for (const m of ['Seto', 'Setno', 'Setb', 'Setae', 'Sete', 'Setne', 'Setbe', 'Seta', 'Sets', 'Setns', 'Setp', 'Setnp', 'Setl', 'Setge', 'Setle', 'Setg']) {
+  TEMPLATES.set((Mnemonic as unknown as Record<string, number>)[m], (g, i) => {
+    const a = i.msize ? g.ea(i) : null;
+    g.dst(i.k0, i.r0, 1, a, `${condition(g, i.cc)} ? 1 : 0`);
+    if (memTarget(i)) smcCheck(g, i.next, g.k);
+    return true;
+  });
+}
+
+for (const m of ['Cmovo', 'Cmovno', 'Cmovb', 'Cmovae', 'Cmove', 'Cmovne', 'Cmovbe', 'Cmova', 'Cmovs', 'Cmovns', 'Cmovp', 'Cmovnp', 'Cmovl', 'Cmovge', 'Cmovle', 'Cmovg']) {
+  TEMPLATES.set((Mnemonic as unknown as Record<string, number>)[m], (g, i) => {
+    const a = i.msize ? g.ea(i) : null;
+    const cnd = condition(g, i.cc);
+    if (i.s0 === 8) {
+      const [lo, hi] = g.src64(i, i.k1, i.r1, a);
+      const tl = g.t(), th = g.t();
+      g.emit(`${tl} = ${lo}; ${th} = ${hi};`);
+      g.emit(`if ${cnd} { ${g.lo(i.r0)} = ${tl}; ${g.hi(i.r0)} = ${th}; }`);
+      g.dirty.add(i.r0);
+      g.hiZero[i.r0] = false;
+      return true;
+    }
+    if (i.s0 !== 4) return false;
+    const v = g.src(i, i.k1, i.r1, 4, a);
+    const t = g.t();
+    g.emit(`${t} = ${v};`);
+    g.emit(`if ${cnd} ${g.lo(i.r0)} = ${t};`);
+    g.emit(`${g.hi(i.r0)} = 0;`);
+    g.dirty.add(i.r0);
+    g.hiZero[i.r0] = true;
+    return true;
+  });
+}
+
+// ------------------------------------------------------------------ shifts by immediate / 1 / cl
+
+function shiftTpl(op: 'shl' | 'shr' | 'sar'): Template {
+  return (g, i) => {
+    const one = i.nops === 1 || (i.k1 !== OP_IMM && i.k1 !== OP_GPR);
+    const immediate = one || i.k1 === OP_IMM;
+    const count = one ? 1 : i.k1 === OP_IMM ? i.imm & 0xff : -1;
+    const a = i.msize ? g.ea(i) : null;
+    const live = g.flagsLive(ARITH_FLAGS);
+    if (i.s0 === 8) {
+      if (!immediate) return false;
+      const n = count & 63;
+      const [xl, xh] = g.src64(i, i.k0, i.r0, a);
+      if (n === 0) { if (i.k0 === OP_GPR) g.write64(i.r0, xl, xh); return true; }
+      const rl = g.t(), rh = g.t();
+      g.emit(`${rl} = X.shift.${op}64(c, ${xl}, ${xh}, ${n}); ${rh} = c.hi;`);
+      g.flags = null;
+      g.dst64(i.k0, i.r0, a, rl, rh);
+      if (memTarget(i)) smcCheck(g, i.next, g.k);
+      return true;
+    }
+    const size = i.s0;
+    const x = g.src(i, i.k0, i.r0, size, a);
+    const r = g.t();
+    if (immediate) {
+      const n = count & 31;
+      if (n === 0) { if (i.k0 === OP_GPR && size === 4) g.writeReg(i.r0, 4, x); return true; }
+      if (live || size !== 4) g.emit(`${r} = X.shift.${op}(c, ${x}, ${n}, ${SZ[size]});`);
+      else g.emit(`${r} = ${op === 'shl' ? `${x} << ${n}` : op === 'shr' ? `(${x} >>> ${n}) | 0` : `${x} >> ${n}`};`);
+      g.flags = live ? null : null;
+      g.dst(i.k0, i.r0, size, a, r);
+    } else {
+      const n = g.t();
+      g.emit(`${n} = ${g.lo(1)} & 31;`);
+      g.emit(`if (${n} !== 0) {`);
+      g.emit(`${r} = X.shift.${op}(c, ${x}, ${n}, ${SZ[size]});`);
+      g.dst(i.k0, i.r0, size, a, r);
+      g.emit('}');
+      if (i.k0 === OP_GPR && size === 4) { g.emit(`${g.hi(i.r0)} = 0;`); g.dirty.add(i.r0); g.hiZero[i.r0] = true; }
+      else g.hiZero[i.r0] = false;
+      g.flags = null;
+    }
+    if (memTarget(i)) smcCheck(g, i.next, g.k);
+    return true;
+  };
+}
+TEMPLATES.set(Mnemonic.Shl, shiftTpl('shl'));
+TEMPLATES.set(Mnemonic.Sal, shiftTpl('shl'));
+TEMPLATES.set(Mnemonic.Shr, shiftTpl('shr'));
+TEMPLATES.set(Mnemonic.Sar, shiftTpl('sar'));
+
+// ------------------------------------------------------------------ imul (two and three operands)
+
+TEMPLATES.set(Mnemonic.Imul, (g, i) => {
+  if (i.nops < 2 || i.s0 !== 4) return false;
+  const a = i.msize ? g.ea(i) : null;
+  const three = i.nops === 3;
+  const x = three ? g.src(i, i.k1, i.r1, 4, a) : g.lo(i.r0);
+  const y = three ? String(i.imm) : g.src(i, i.k1, i.r1, 4, a);
+  const r = g.t();
+  if (g.flagsLive(CF | OF)) return false; // the handler computes the overflow flags
+  g.emit(`${r} = Math.imul(${x}, ${y});`);
+  g.flags = null;
+  g.writeReg(i.r0, 4, r);
+  return true;
+});
