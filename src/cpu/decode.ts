@@ -191,8 +191,8 @@ export class Block {
   valid = true;
   /** Compiled form, when the JIT has translated this block: runs it and returns the next block (or null). */
   compiled: ((c: import('./state.js').Cpu) => Block | null) | null = null;
-  /** Successor blocks of direct exits, filled lazily by compiled code (chaining). */
-  exits: (Block | null)[] = [null, null];
+  /** Blocks compiled together with this one (a JIT region): invalidated together. */
+  region: Block[] | null = null;
   /** The JIT gave up on this block (compile error or not worth it). */
   noJit = false;
   constructor(readonly addr: number, readonly insns: Insn[], readonly end: number) {}

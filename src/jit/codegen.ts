@@ -1,68 +1,88 @@
 /**
- * Block -> JavaScript translation (DESIGN "The JIT").
+ * Region -> JavaScript translation (DESIGN "The JIT").
  *
- * A compiled block is `function (c) { ... }` closing over the runtime X, memory m, the register
- * file R and the block's decoded instructions I/handlers H. Shape of the generated code:
+ * The unit of translation is a *region*: a hot block plus the already-decoded blocks reachable
+ * from it through direct branches (jcc, jmp, fall-through). A region compiles to one function
  *
- *   let r0l = R[0], r0h = R[1], ...        registers the block touches live in locals
- *   let pc = 0;
- *   try {
- *     [for (;;) {]                         a block that branches to its own start is a loop
- *       pc = k; ...instruction k...       pc is set before instructions that can fault
- *       ...
- *       exit: write back dirty locals, count instructions, set c.rip, return the successor
- *     [}]
- *   } catch (e) { write back; c.rip = I[pc].addr; return X.fault(...) }
+ *   function region(c, L) {                 L = guest address of the block to start at
+ *     let r0l = R[0], r0h = R[1], ...       registers the region touches live in locals
+ *     let fop = c.fop, fa = c.fa, ...       so does the lazy-flags record
+ *     try {
+ *       dispatch: for (;;) switch (L) {
+ *         case 0x401040: ...block...; L = 0x401051; continue dispatch;   branches inside the region
+ *         case 0x401070: for (;;) { ...; continue; }                     a block looping on itself
+ *         ...                                                            exits: write back, return successor
+ *       }
+ *     } catch (e) { write back; c.rip = faulting instruction; ... }
+ *   }
  *
- * Instructions with a template (templates.ts) become inline JavaScript that calls the same
- * semantic functions as the interpreter (alu.add, shift.shl, ...) when their flags are live, and
- * computes only the value when a later instruction of the block overwrites those flags before
- * anyone reads them. A cmp/test/sub followed by jcc/setcc/cmovcc becomes a direct JavaScript
- * comparison of the operands. Every other instruction calls its interpreter handler with the
- * locals flushed to the register file and reloaded afterwards, so both engines share one
- * definition of each instruction.
+ * so loops that span several blocks run inside one JavaScript function, with the guest
+ * registers in JavaScript locals that V8 keeps in machine registers.
+ *
+ * Instructions with a template (templates.ts) become inline JavaScript; their flags are recorded
+ * into the local flag record only when some later reader needs them; if a later instruction of
+ * the block faults, the catch block writes the skipped record into the Cpu from the operands
+ * still held in temporaries, so a signal handler sees the interpreter's exact flags. A
+ * cmp/test/sub followed by jcc/setcc/cmovcc becomes a direct JavaScript comparison. Every other
+ * instruction calls its interpreter handler with the locals flushed to the Cpu and reloaded
+ * afterwards, so both engines share one definition of each instruction.
  *
  * Guest bytes never reach the generated source as text: only numbers decoded from them do.
  */
 import type { Block } from '../cpu/decode.js';
 import type { Insn } from '../cpu/insn.js';
-import { OP_GPR, OP_MEM, OP_IMM, SEG_NONE } from '../cpu/insn.js';
+import { OP_GPR, OP_MEM, OP_IMM, OP_STRMEM, SEG_NONE } from '../cpu/insn.js';
 import { ARITH_FLAGS, CF } from '../cpu/flags.js';
 import { TEMPLATES, type Template } from './templates.js';
 import { Mnemonic } from 'iced-x86';
 
-/** Flag state known at translation time: the last flag writer's operands, for direct comparisons. */
+/** What the translator knows about the flags: the last flag writer's operands (JS expressions). */
 export interface FlagInfo {
-  /** 'sub' (cmp/sub/neg), 'logic' (and/or/xor/test), 'add' (add/inc/dec result-only conditions). */
-  kind: 'sub' | 'logic' | 'add';
+  /** 'sub' (cmp/sub/neg), 'logic' (and/or/xor/test), 'add' (add), 'result' (inc/dec/adc/sbb: only ZF/SF from r). */
+  kind: 'sub' | 'logic' | 'add' | 'result';
   size: number;
-  /** JS expressions (temporaries) holding the operands and the result. For size 8: lo/hi pairs. */
   a: string; b: string; r: string;
   ah?: string; bh?: string; rh?: string;
 }
 
 const FLUSH = '\u0001FLUSH';
 const RELOAD = '\u0001RELOAD';
+const SYNCF = '\u0001SYNCF';
+const LOADF = '\u0001LOADF';
+const WB = '\u0001WB';
+/** Flag-record locals mirroring Cpu.fop/fa/fb/fr/faHi/fbHi/frHi/fcf/rflags. */
+const FLAG_LOCALS: [string, string][] = [
+  ['fop', 'fop'], ['fa', 'fa'], ['fb', 'fb'], ['fr', 'fr'], ['fah', 'faHi'], ['fbh', 'fbHi'], ['frh', 'frHi'], ['fcf', 'fcf'], ['frf', 'rflags'],
+];
+
+export interface Region {
+  entry: Block;
+  blocks: Block[];
+  byAddr: Map<number, Block>;
+}
 
 export class Gen {
   readonly out: string[] = [];
-  /** Registers whose locals are loaded at entry (read or written anywhere in the block). */
   readonly used = new Set<number>();
-  /** Registers written by the block (written back at exits). */
   readonly dirty = new Set<number>();
-  /** Statically known: the register's high half is zero (after a 32-bit write in this block). */
   readonly hiZero: boolean[] = new Array(16).fill(false);
   private tmp = 0;
   readonly temps: string[] = [];
-  /** Flags known from the last flag-writing template, null when unknown. */
   flags: FlagInfo | null = null;
-  /** liveAfter[k]: arithmetic flags read after instruction k (before being overwritten). */
+  /** The flag-record locals are used somewhere in the region. */
+  flagLocals = false;
   liveAfter: number[] = [];
+  /** Current block and instruction index. */
+  block!: Block;
+  blockIndex = 0;
   k = 0;
-  /** Whether the block is compiled as a loop (its last instruction may branch to its start). */
-  loop = false;
+  /** The current block branches to its own start (compiled as an inner loop). */
+  selfLoop = false;
+  anyCall = false;
+  /** Static exit targets out of the region -> chaining slot. */
+  readonly exitSlots = new Map<number, number>();
 
-  constructor(readonly block: Block) {}
+  constructor(readonly region: Region) {}
 
   emit(s: string): void {
     this.out.push(s);
@@ -83,7 +103,11 @@ export class Gen {
     return `r${r}h`;
   }
 
-  /** Reads a GPR operand of size 1/2/4 as an expression (1/2 zero-extended, 4 int32). */
+  /** Value of `pc` identifying instruction k of the current block (for fault reporting). */
+  pcOf(k: number): number {
+    return this.blockIndex * 1024 + k;
+  }
+
   readReg(r: number, size: number): string {
     if (size === 4) return this.lo(r);
     if (size === 2) return `(${this.lo(r)} & 0xffff)`;
@@ -91,7 +115,6 @@ export class Gen {
     return `((${this.lo(r - 16)} >> 8) & 0xff)`;
   }
 
-  /** Writes a GPR of size 1/2/4 (32-bit writes zero the high half). */
   writeReg(r: number, size: number, v: string): void {
     if (size === 4) {
       this.dirty.add(r);
@@ -115,7 +138,7 @@ export class Gen {
     this.hiZero[r] = hi === '0';
   }
 
-  /** Emits the effective-address computation of the instruction's memory operand into a temp; returns its name. */
+  /** Effective address of the instruction's memory operand into a temp (window-checked); returns its name. */
   ea(i: Insn): string {
     const a = this.t();
     const hasB = i.base >= 0, hasX = i.index >= 0;
@@ -127,24 +150,25 @@ export class Gen {
     const slow = `X.ea(c, ${hasB ? this.lo(i.base) : 0}, ${hasB ? this.hi(i.base) : 0}, ${hasX ? this.lo(i.index) : 0}, ` +
       `${hasX ? this.hi(i.index) : 0}, ${i.scale}, ${i.disp}, ${i.a32}, ${i.seg})`;
     if (i.a32) {
-      this.emit(`${a} = (${sum}) >>> 0;`);
-      if (i.seg !== SEG_NONE) this.emit(`${a} = ${slow};`);
+      this.emit(i.seg !== SEG_NONE ? `${a} = ${slow};` : `${a} = (${sum}) >>> 0;`);
+      return a;
+    }
+    if (i.seg !== SEG_NONE) {
+      this.emit(`${a} = ${slow};`);
       return a;
     }
     const hiChecks: string[] = [];
     if (hasB && !this.hiZero[i.base]) hiChecks.push(this.hi(i.base));
     if (hasX && !this.hiZero[i.index]) hiChecks.push(this.hi(i.index));
+    this.emit(`${a} = ${sum};`);
+    const constant = !hasB && !hasX;
+    if (constant && i.disp >= 0 && i.disp <= 4294967295) return a;
     const conds = [...(hiChecks.length ? [`(${hiChecks.join(' | ')}) !== 0`] : []), `${a} > 4294967295`];
     if (i.disp < 0) conds.push(`${a} < 0`);
-    this.emit(`${a} = ${sum};`);
-    if (!(parts.length === 1 && !hasB && !hasX && i.disp >= 0 && i.disp <= 4294967295 && hiChecks.length === 0)) {
-      this.emit(`if (${conds.join(' || ')}) ${a} = ${slow};`);
-    }
-    if (i.seg !== SEG_NONE) this.emit(`${a} = ${slow};`);
+    this.emit(`if (${conds.join(' || ')}) ${a} = ${slow};`);
     return a;
   }
 
-  /** Reads a size-1/2/4 operand (register, immediate, or memory at `a`). */
   src(i: Insn, k: number, r: number, size: number, a: string | null): string {
     if (k === OP_GPR) return this.readReg(r, size);
     if (k === OP_IMM) return String(size === 4 ? i.imm : size === 2 ? i.imm & 0xffff : i.imm & 0xff);
@@ -153,7 +177,6 @@ export class Gen {
     return v;
   }
 
-  /** Reads a 64-bit operand into [lo, hi] expressions. */
   src64(i: Insn, k: number, r: number, a: string | null): [string, string] {
     if (k === OP_GPR) return [this.lo(r), this.hi(r)];
     if (k === OP_IMM) return [String(i.imm), String(i.immHi)];
@@ -162,7 +185,6 @@ export class Gen {
     return [lo, hi];
   }
 
-  /** Stores a size-1/2/4 value to a register or memory operand. */
   dst(k: number, r: number, size: number, a: string | null, v: string): void {
     if (k === OP_GPR) this.writeReg(r, size, v);
     else this.emit(`m.write${size * 8}(${a}, ${v});`);
@@ -173,16 +195,80 @@ export class Gen {
     else this.emit(`m.write64(${a}, ${lo}, ${hi});`);
   }
 
-  /** Are any of `flags` read after the current instruction? */
   flagsLive(flags: number): boolean {
     return (this.liveAfter[this.k] & flags) !== 0;
   }
 
   /**
-   * Stores the locals to the register file before a handler call (and reloads them after). The
-   * set of locals is only known once the whole block is translated, so these are placeholders
-   * expanded by generate().
+   * A template wrote the arithmetic flags as the lazy record (fop, a, b, r [, hi halves] [, carry]).
+   * If a later instruction reads them the record goes into the flag locals now; otherwise it is
+   * only kept for the fault path (pendingFault), where the catch block writes it into the Cpu if
+   * a later instruction of the block faults, so a signal handler still sees exact flags.
    */
+  lazyFlags(live: boolean, fop: number, a: string, b: string, r: string, ah?: string, bh?: string, rh?: string, cf?: string): void {
+    const pairs: [string, string, string][] = [['fop', 'fop', String(fop)], ['fa', 'fa', a], ['fb', 'fb', b], ['fr', 'fr', r]];
+    if (ah !== undefined) pairs.push(['fah', 'faHi', ah], ['fbh', 'fbHi', bh!], ['frh', 'frHi', rh!]);
+    if (cf !== undefined) pairs.push(['fcf', 'fcf', cf]);
+    if (live) {
+      this.flagLocals = true;
+      for (const [l] of pairs) this.flagsAssigned.add(l);
+      this.emit(pairs.map(([l, , v]) => `${l} = ${v};`).join(' '));
+      this.pendingFault = null;
+    } else {
+      this.pendingFault = pairs.map(([, f, v]) => `c.${f} = ${v};`).join(' ');
+    }
+  }
+
+  /** Like lazyFlags, for records that need the carry flag before the instruction (inc, dec). */
+  lazyFlagsWithCarryIn(live: boolean, fop: number, cfLive: () => string, a: string, b: string, r: string, ah?: string, bh?: string, rh?: string): void {
+    if (live) {
+      this.lazyFlags(true, fop, a, b, r, ah, bh, rh, cfLive());
+      return;
+    }
+    const prev = this.pendingFault ?? '';
+    this.lazyFlags(false, fop, a, b, r, ah, bh, rh);
+    this.pendingFault = `${prev} c.fcf = X.getCF(c); ${this.pendingFault}`;
+  }
+
+  /** Eager flags computed by a semantic function on the Cpu (shifts): `call` is its invocation. */
+  eagerFlags(live: boolean, call: string, result: string): string {
+    if (live) {
+      this.syncFlags();
+      this.emit(`${result} = ${call};`);
+      this.loadFlags();
+      this.pendingFault = null;
+      return result;
+    }
+    this.pendingFault = `${call};`;
+    return '';
+  }
+
+  /** Record code for the fault path of the instruction being translated (null: the locals are exact). */
+  pendingFault: string | null = null;
+  /** catch-block cases: pc -> flags record to apply before reporting the fault. */
+  readonly faultRecords: string[] = [];
+
+  /** Marks instruction k as a potential fault site (after its `pc = ...`). */
+  faultSite(k: number): void {
+    if (this.pendingFault) this.faultRecords.push(`case ${this.pcOf(k)}: ${this.pendingFault} break;`);
+  }
+
+  /** Flag locals assigned by templates (only these can differ from the Cpu at an exit). */
+  readonly flagsAssigned = new Set<string>();
+  /** A handler call or runtime helper needs every flag local synchronised. */
+  allFlags = false;
+
+  /** Flag locals -> Cpu (before handler calls and runtime helpers that read c's flags). */
+  syncFlags(): void {
+    this.emit(SYNCF);
+  }
+  /** Cpu -> flag locals (after something changed c's flags). */
+  loadFlags(): void {
+    this.flagLocals = true;
+    this.allFlags = true;
+    this.emit(LOADF);
+  }
+
   flush(): void {
     this.emit(FLUSH);
   }
@@ -191,156 +277,196 @@ export class Gen {
     this.hiZero.fill(false);
     this.anyCall = true;
   }
-  anyCall = false;
+  /**
+   * Stores the registers the region modifies. Control may have passed through other blocks of
+   * the region before reaching an exit, so this is the region-wide set, known only at the end:
+   * a placeholder expanded by generate().
+   */
   writeBack(): string {
-    return [...this.dirty].sort((x, y) => x - y).map((r) => `R[${2 * r}] = r${r}l; R[${2 * r + 1}] = r${r}h;`).join(' ');
+    return WB;
+  }
+
+  /** Chaining slot for a static exit target outside the region. */
+  slotFor(target: number): number {
+    let s = this.exitSlots.get(target);
+    if (s === undefined) this.exitSlots.set(target, (s = this.exitSlots.size));
+    return s;
   }
 }
 
+const SHIFTS = new Set([Mnemonic.Shl, Mnemonic.Sal, Mnemonic.Shr, Mnemonic.Sar, Mnemonic.Rol, Mnemonic.Ror, Mnemonic.Rcl, Mnemonic.Rcr]);
+
+function mayFault(i: Insn): boolean {
+  return i.msize > 0 || i.k0 === OP_MEM || i.k1 === OP_MEM || i.k0 === OP_STRMEM;
+}
+
 /**
- * Per-instruction arithmetic flags the translation must have recorded before it: iced's list,
- * plus CF for inc/dec (which carry it over lazily), plus every flag before an instruction that
- * can fault or that calls a handler, so a signal handler sees exactly the interpreter's flags.
+ * Arithmetic flags that must be recorded before an instruction: those it reads (iced's list,
+ * plus CF for inc/dec which carry it over), and all of them before an instruction that may fault
+ * or that calls a handler.
  */
 function flagsReadBy(i: Insn, tpl: Template | undefined): number {
   let f = i.flagsRead & ARITH_FLAGS;
   if (i.mnemonic === Mnemonic.Inc || i.mnemonic === Mnemonic.Dec) f |= CF;
-  if (!tpl || i.msize > 0 || i.k0 === OP_MEM || i.k1 === OP_MEM) f |= ARITH_FLAGS;
+  if (!tpl) f |= ARITH_FLAGS; // handlers read the Cpu's flags (and may fault)
   return f;
 }
 
-/** Flags an instruction certainly overwrites (all of them when they become undefined too). */
 function flagsKilledBy(i: Insn, tpl: Template | undefined): number {
-  if (!tpl) return 0; // handlers called through the fallback path may leave flags partially defined: be conservative
+  if (!tpl) return 0;
+  // A shift by CL leaves the flags alone when CL is 0: it may write them, it never surely does.
+  if (i.nops === 2 && i.k1 === OP_GPR && SHIFTS.has(i.mnemonic)) return 0;
   return (i.flagsWritten | i.flagsUndefined) & ARITH_FLAGS & ~flagsReadBy(i, tpl);
 }
 
 export interface Compiled {
   source: string;
-  /** Instructions handled inline vs through handler calls (statistics). */
   inline: number;
   calls: number;
 }
 
-/** Translates a block to the source of `function (c) {...}`. */
-export function generate(block: Block): Compiled {
-  const g = new Gen(block);
-  const insns = block.insns;
-  const n = insns.length;
-  const tpls = insns.map((i) => TEMPLATES.get(i.mnemonic));
-  // Backward liveness of the arithmetic flags; everything is live at the block exit.
-  g.liveAfter = new Array(n);
-  let live = ARITH_FLAGS;
-  for (let k = n - 1; k >= 0; k--) {
-    g.liveAfter[k] = live;
-    live = (live & ~flagsKilledBy(insns[k], tpls[k])) | flagsReadBy(insns[k], tpls[k]);
-  }
-  const last = insns[n - 1];
-  g.loop = last.target === block.addr && (last.cc >= 0 || last.mnemonic === Mnemonic.Jmp) && last.mnemonic !== Mnemonic.Call;
-
+/** Translates a region to the source of a factory body returning `function (c, L) {...}`. */
+export function generate(region: Region): Compiled {
+  const g = new Gen(region);
   let inline = 0, calls = 0;
-  const body: string[] = [];
-  for (let k = 0; k < n; k++) {
-    g.k = k;
-    const i = insns[k];
-    const tpl = tpls[k];
-    const start = g.out.length;
-    let done = false;
-    if (tpl) {
-      const mark = g.out.length;
-      const saved = g.flags;
-      g.emit(`pc = ${k};`);
-      done = tpl(g, i, k === n - 1);
-      if (!done) { g.out.length = mark; g.flags = saved; }
+  const cases: string[] = [];
+  region.blocks.forEach((block, bi) => {
+    g.block = block;
+    g.blockIndex = bi;
+    g.out.length = 0;
+    g.hiZero.fill(false);
+    g.flags = null;
+    g.pendingFault = null;
+    const insns = block.insns;
+    const n = insns.length;
+    const tpls = insns.map((i) => TEMPLATES.get(i.mnemonic));
+    g.liveAfter = new Array(n);
+    let live = ARITH_FLAGS; // everything is live where the block ends
+    for (let k = n - 1; k >= 0; k--) {
+      g.liveAfter[k] = live;
+      live = (live & ~flagsKilledBy(insns[k], tpls[k])) | flagsReadBy(insns[k], tpls[k]);
     }
-    if (done) inline++;
-    else {
-      calls++;
-      fallback(g, i, k, k === n - 1);
+    const last = insns[n - 1];
+    g.selfLoop = last.target === block.addr && (last.cc >= 0 || last.mnemonic === Mnemonic.Jmp);
+    for (let k = 0; k < n; k++) {
+      g.k = k;
+      const i = insns[k];
+      const tpl = tpls[k];
+      let done = false;
+      if (tpl) {
+        const mark = g.out.length;
+        const saved: FlagInfo | null = g.flags;
+        const savedPending: string | null = g.pendingFault, savedRecords = g.faultRecords.length;
+        g.emit(`pc = ${g.pcOf(k)};`);
+        if (mayFault(i) || i.mnemonic === Mnemonic.Ret || i.mnemonic === Mnemonic.Jmp || i.mnemonic === Mnemonic.Call) g.faultSite(k);
+        done = tpl(g, i, k === n - 1);
+        if (!done) { g.out.length = mark; g.flags = saved; g.pendingFault = savedPending; g.faultRecords.length = savedRecords; }
+      }
+      if (done) inline++;
+      else { calls++; fallback(g, i, k, k === n - 1); }
     }
-    void start;
-  }
-  // A block that ends without a control transfer (page boundary, size limit) falls through.
-  if (!endsWithExit(g)) exitTo(g, String(last.next), 1);
+    if (!endsWithExit(g)) branchTo(g, last.next);
+    cases.push(`case ${block.addr}: {`, ...(g.selfLoop ? ['for (;;) {'] : []), ...g.out, ...(g.selfLoop ? ['}'] : []), '}');
+  });
+
   const regs = [...g.used].sort((x, y) => x - y);
   const flushText = regs.map((r) => `R[${2 * r}] = r${r}l; R[${2 * r + 1}] = r${r}h;`).join(' ');
   const reloadText = regs.map((r) => `r${r}l = R[${2 * r}]; r${r}h = R[${2 * r + 1}];`).join(' ');
-  for (const line of g.out) body.push(line === FLUSH ? flushText : line === RELOAD ? reloadText : line);
-
+  // Flag locals: all of them when handlers or helpers read/write the Cpu's record, else only the
+  // fields templates assign (the others still equal the Cpu's).
+  const flagSet = g.allFlags ? FLAG_LOCALS : FLAG_LOCALS.filter(([l]) => g.flagsAssigned.has(l));
+  const syncText = flagSet.map(([l, f]) => `c.${f} = ${l};`).join(' ');
+  const loadText = flagSet.map(([l, f]) => `${l} = c.${f};`).join(' ');
+  const wbText = (g.anyCall ? regs : [...g.dirty].sort((x, y) => x - y)).map((r) => `R[${2 * r}] = r${r}l; R[${2 * r + 1}] = r${r}h;`).join(' ');
+  const expand = (line: string): string => {
+    if (line === FLUSH) return flushText;
+    if (line === RELOAD) return reloadText;
+    if (line === SYNCF) return syncText;
+    if (line === LOADF) return loadText;
+    return line.replaceAll(SYNCF, syncText).replaceAll(WB, wbText);
+  };
   const decl = regs.map((r) => `r${r}l = R[${2 * r}], r${r}h = R[${2 * r + 1}]`);
+  const flagDecl = flagSet.length ? `let ${flagSet.map(([l, f]) => `${l} = c.${f}`).join(', ')};` : '';
   const temps = g.temps.length ? `let ${g.temps.map((t) => `${t} = 0`).join(', ')};` : '';
+  const catchWriteBack = wbText;
   const src = [
-    `return function blk_${block.addr.toString(16)}(c) {`,
+    `const EX = new Array(${g.exitSlots.size}).fill(null);`,
+    `return function region_${region.entry.addr.toString(16)}(c, L) {`,
     'const R = c.regs;',
     regs.length ? `let ${decl.join(', ')};` : '',
+    flagDecl,
     temps,
-    'let pc = 0;',
+    'let pc = 0, ic = 0;',
+    'const lim = X.limit - c.icount;',
     'try {',
-    g.loop ? 'for (;;) {' : '',
-    ...body,
-    g.loop ? '}' : '',
+    'dispatch: for (;;) switch (L) {',
+    ...cases.map(expand),
+    `default: ${wbText} ${syncText} c.icount += ic; c.rip = L; return X.lookup(L);`,
+    '}',
     '} catch (e) {',
-    `${writeBackAll(g)}`,
-    'return X.fault(c, e, B, pc);',
+    `${catchWriteBack} ${syncText} c.icount += ic;`,
+    ...(g.faultRecords.length ? ['switch (pc) {', ...g.faultRecords, '}'] : []),
+    'return X.fault(c, e, BLOCKS[pc >> 10], pc & 1023);',
     '}',
     '};',
   ].filter((l) => l !== '').join('\n');
   return { source: src, inline, calls };
 }
 
-function writeBackAll(g: Gen): string {
-  // After a handler call every local may differ from R only by later template writes: write back all of them.
-  if (g.anyCall) return [...g.used].sort((x, y) => x - y).map((r) => `R[${2 * r}] = r${r}l; R[${2 * r + 1}] = r${r}h;`).join(' ');
-  return g.writeBack();
-}
-
 function endsWithExit(g: Gen): boolean {
   const lastLine = g.out[g.out.length - 1] ?? '';
-  return lastLine.startsWith('return ') || lastLine.includes('/*exit*/');
+  return lastLine.includes('/*exit*/');
 }
 
 /**
- * Emits an exit to a static target (`slot` = chaining slot 0 or 1): write back, count the
- * instructions executed in this pass, set rip and return the successor block.
+ * Control transfer to a static guest address: inside the region it is a jump to that case (the
+ * current block's own start continues its inner loop); outside it leaves the function.
+ * Instructions executed so far are counted, and the slice budget is checked at every transfer.
  */
-export function exitTo(g: Gen, target: string, slot: number): void {
+export function branchTo(g: Gen, target: number): void {
   const n = g.k + 1;
-  g.emit(`${g.writeBack()} c.icount += ${n}; c.rip = ${target}; return B.exits[${slot}] || X.link(B, ${slot}, ${target}); /*exit*/`);
+  const budgetExit = `{ ${g.writeBack()} ${SYNCF} c.icount += ic; c.rip = ${target}; return X.lookup(${target}); }`;
+  if (g.selfLoop && target === g.block.addr) {
+    g.emit(`ic += ${n}; if (ic >= lim) ${budgetExit} continue; /*exit*/`);
+    return;
+  }
+  if (g.region.byAddr.has(target)) {
+    g.emit(`ic += ${n}; if (ic >= lim) ${budgetExit} L = ${target}; continue dispatch; /*exit*/`);
+    return;
+  }
+  const slot = g.slotFor(target);
+  g.emit(`${g.writeBack()} ${SYNCF} c.icount += ic + ${n}; c.rip = ${target}; return EX[${slot}] || (EX[${slot}] = X.link(${target})); /*exit*/`);
 }
 
 /** Exit to a dynamic target held in a JS expression (ret, indirect jmp/call). */
 export function exitDynamic(g: Gen, target: string): void {
   const n = g.k + 1;
-  g.emit(`${g.writeBack()} c.icount += ${n}; c.rip = ${target}; return X.lookup(c.rip); /*exit*/`);
-}
-
-/** Loop back-edge: count one pass and continue, unless the slice budget is spent. */
-export function loopBack(g: Gen): void {
-  const n = g.k + 1;
-  g.emit(`c.icount += ${n}; if (c.icount < X.limit) continue; ${g.writeBack()} c.rip = ${g.block.addr}; return B; /*exit*/`);
+  g.emit(`${g.writeBack()} ${SYNCF} c.icount += ic + ${n}; c.rip = ${target}; return X.lookup(c.rip); /*exit*/`);
 }
 
 /** Calls the interpreter's handler for an instruction without a template. */
 function fallback(g: Gen, i: Insn, k: number, isLast: boolean): void {
-  g.emit(`pc = ${k};`);
+  g.emit(`pc = ${g.pcOf(k)};`);
   g.flush();
-  for (const r of g.used) g.dirty.add(r); // the handler may write any register
+  g.syncFlags();
+  g.flagLocals = true;
+  g.allFlags = true;
+  for (const r of g.used) g.dirty.add(r);
+  g.anyCall = true;
   if (isLast) g.emit(`c.rip = ${i.next};`);
-  g.emit(`I[${k}].exec(c, I[${k}]);`);
+  g.emit(`I[${g.blockIndex}][${k}].exec(c, I[${g.blockIndex}][${k}]);`);
   g.flags = null;
   if (isLast) {
-    // syscall (and anything that stops the engine) returns to the dispatcher; otherwise the
-    // handler may have branched: continue wherever it left rip.
-    g.emit(`if (c.exit !== 0) { c.icount += ${k + 1}; return null; }`);
-    g.reload();
-    g.emit(`c.icount += ${k + 1}; return X.lookup(c.rip); /*exit*/`);
+    // The handler may stop the engine (syscall) or branch: leave the region either way.
+    g.emit(`c.icount += ic + ${k + 1}; return c.exit !== 0 ? null : X.lookup(c.rip); /*exit*/`);
     return;
   }
   g.reload();
-  if (i.k0 === OP_MEM || i.k1 === OP_MEM || i.msize > 0) smcCheck(g, i.next, k);
+  g.loadFlags();
+  if (mayFault(i)) smcCheck(g, i.next, k);
 }
 
-/** After a store: if decoded code was invalidated, leave the block at the next instruction. */
+/** After a store: if decoded code was invalidated, leave the region at the next instruction. */
 export function smcCheck(g: Gen, next: number, k: number): void {
-  g.emit(`if (m.codeWritten) { ${g.writeBack()} c.icount += ${k + 1}; c.rip = ${next}; return null; }`);
+  g.emit(`if (m.codeWritten) { ${g.writeBack()} ${SYNCF} c.icount += ic + ${k + 1}; c.rip = ${next}; return null; }`);
 }

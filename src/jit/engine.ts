@@ -9,7 +9,8 @@ import { Cpu, Exit } from '../cpu/state.js';
 import type { CodeCache } from '../cpu/code-cache.js';
 import type { Block } from '../cpu/decode.js';
 import { runBlock, fault } from '../cpu/interpreter.js';
-import { generate } from './codegen.js';
+import { generate, type Region } from './codegen.js';
+import { Mnemonic } from 'iced-x86';
 import { JitRuntime } from './runtime.js';
 
 export interface JitOptions {
@@ -37,7 +38,7 @@ export interface JitStats {
   calledInstructions: number;
 }
 
-export type Factory = (X: JitRuntime, m: unknown, I: unknown, B: Block) => (c: Cpu) => Block | null;
+export type RegionFactory = (X: JitRuntime, m: unknown, I: unknown, BLOCKS: Block[]) => (c: Cpu, L: number) => Block | null;
 
 export class Engine {
   readonly rt: JitRuntime;
@@ -49,6 +50,10 @@ export class Engine {
 
   constructor(readonly cache: CodeCache, readonly opts: JitOptions = DEFAULT_JIT) {
     this.rt = new JitRuntime(cache);
+    cache.onInvalidate = (b) => {
+      if (b.region) dropRegion(b.region);
+      b.compiled = null;
+    };
   }
 
   /** Runs the thread for about `budget` instructions; returns why it stopped. */
@@ -87,14 +92,24 @@ export class Engine {
     return Exit.Budget;
   }
 
+  /** Compiles the region rooted at `b` and installs it on every block of the region. */
   compile(b: Block): void {
     const t0 = performance.now();
+    const region = formRegion(this.cache, b);
     try {
-      const g = generate(b);
-      if (DUMP) process.stderr.write(`--- block 0x${b.addr.toString(16)} (${b.insns.length} insns)\n${g.source}\n`);
-      const factory = new Function('X', 'm', 'I', 'B', g.source) as Factory;
-      b.compiled = factory(this.rt, this.cache.mem, b.insns, b);
-      this.stats.blocksCompiled++;
+      const g = generate(region);
+      if (DUMP) process.stderr.write(`--- region 0x${b.addr.toString(16)} (${region.blocks.length} blocks)\n${g.source}\n`);
+      const factory = new Function('X', 'm', 'I', 'BLOCKS', g.source) as RegionFactory;
+      const fn = factory(this.rt, this.cache.mem, region.blocks.map((x) => x.insns), region.blocks);
+      for (const x of region.blocks) {
+        if (x.region) dropRegion(x.region);
+      }
+      for (const x of region.blocks) {
+        const addr = x.addr;
+        x.compiled = (c) => fn(c, addr);
+        x.region = region.blocks;
+      }
+      this.stats.blocksCompiled += region.blocks.length;
       this.stats.inlineInstructions += g.inline;
       this.stats.calledInstructions += g.calls;
     } catch (e) {
@@ -103,5 +118,42 @@ export class Engine {
       this.onCompileError(b, e);
     }
     this.stats.compileMs += performance.now() - t0;
+  }
+}
+
+/** Most blocks compiled into one region (bounds compile time and code size). */
+export const MAX_REGION_BLOCKS = 32;
+
+/**
+ * The region rooted at a hot block: the block plus decoded blocks reachable through direct
+ * branches and fall-throughs (and the return sites of its calls), breadth first.
+ */
+export function formRegion(cache: CodeCache, entry: Block): Region {
+  const blocks: Block[] = [entry];
+  const byAddr = new Map<number, Block>([[entry.addr, entry]]);
+  for (let q = 0; q < blocks.length && blocks.length < MAX_REGION_BLOCKS; q++) {
+    const last = blocks[q].insns[blocks[q].insns.length - 1];
+    const succ: number[] = [];
+    if (last.cc >= 0 && last.target) succ.push(last.target, last.next);
+    else if (last.mnemonic === Mnemonic.Jmp && last.target) succ.push(last.target);
+    else if (last.mnemonic === Mnemonic.Call) succ.push(last.next);
+    else if (last.mnemonic !== Mnemonic.Ret && last.mnemonic !== Mnemonic.Jmp && last.mnemonic !== Mnemonic.Syscall) succ.push(last.next);
+    for (const t of succ) {
+      if (byAddr.has(t)) continue;
+      const s = cache.blocks.get(t);
+      if (!s || !s.valid || s.noJit) continue;
+      blocks.push(s);
+      byAddr.set(t, s);
+      if (blocks.length >= MAX_REGION_BLOCKS) break;
+    }
+  }
+  return { entry, blocks, byAddr };
+}
+
+/** Forgets the compiled code of every block of a region (one of them was invalidated or recompiled). */
+export function dropRegion(blocks: Block[]): void {
+  for (const x of blocks) {
+    x.compiled = null;
+    x.region = null;
   }
 }

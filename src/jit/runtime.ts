@@ -9,7 +9,7 @@ import type { CodeCache } from '../cpu/code-cache.js';
 import { checkAddress } from '../cpu/operands.js';
 import { generalProtection } from '../cpu/exceptions.js';
 import { fault } from '../cpu/interpreter.js';
-import { cond } from '../cpu/flags.js';
+import { cond, getCF } from '../cpu/flags.js';
 import * as alu from '../cpu/alu.js';
 import * as shift from '../cpu/shift.js';
 
@@ -43,25 +43,26 @@ export class JitRuntime {
     return (hi >>> 0) * 4294967296 + (lo >>> 0);
   }
 
-  /** A fault inside compiled code: the block already wrote back its registers and set c.rip. */
-  fault(c: Cpu, e: unknown, b: Block, pc: number): null {
-    c.icount += pc;
-    fault(c, e, b.insns[pc]);
+  /** A fault inside compiled code: the region wrote back its registers; report it at instruction k of block b. */
+  fault(c: Cpu, e: unknown, b: Block, k: number): null {
+    c.icount += k;
+    fault(c, e, b.insns[k]);
     return null;
   }
 
-  /** Resolves (and remembers) the successor block for a direct exit. */
-  link(b: Block, slot: number, target: number): Block | null {
-    let s: Block | undefined = this.cache.blocks.get(target);
-    if (!s) {
-      try {
-        s = this.cache.get(target);
-      } catch {
-        return null; // fetch fault: the dispatcher reports it at c.rip
-      }
+  /** Resolves the successor block of a direct exit (remembered by the caller: chaining). */
+  link(target: number): Block | null {
+    const s = this.cache.blocks.get(target);
+    if (s) return s;
+    try {
+      return this.cache.get(target);
+    } catch {
+      return null; // fetch fault: the dispatcher reports it at c.rip
     }
-    (b.exits as (Block | null)[])[slot] = s;
-    return s;
+  }
+
+  getCF(c: Cpu): number {
+    return getCF(c);
   }
 
   /** Successor for an indirect exit (ret, jmp/call through registers or memory). */

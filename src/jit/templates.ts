@@ -13,7 +13,8 @@ import type { Insn } from '../cpu/insn.js';
 import { OP_GPR, OP_MEM, OP_IMM, OP_BRANCH } from '../cpu/insn.js';
 import { ARITH_FLAGS, CF, OF } from '../cpu/flags.js';
 import { RSP, RBP } from '../cpu/state.js';
-import { type Gen, type FlagInfo, exitTo, exitDynamic, loopBack, smcCheck } from './codegen.js';
+import { type Gen, type FlagInfo, branchTo, exitDynamic, smcCheck } from './codegen.js';
+import { K_ADD, K_ADC, K_SUB, K_SBB, K_LOGIC, K_INC, K_DEC } from '../cpu/flags.js';
 
 export type Template = (g: Gen, i: Insn, isLast: boolean) => boolean;
 export const TEMPLATES = new Map<number, Template>();
@@ -32,6 +33,7 @@ function memTarget(i: Insn): boolean {
 // ------------------------------------------------------------------ ALU
 
 type AluOp = 'add' | 'sub' | 'and' | 'or' | 'xor' | 'adc' | 'sbb';
+/** Value parts of the ALU semantics (alu.ts); the flag record mirrors alu.ts record(). */
 const VALUE32: Record<string, (a: string, b: string) => string> = {
   add: (a, b) => `${a} + ${b}`,
   sub: (a, b) => `${a} - ${b}`,
@@ -39,29 +41,53 @@ const VALUE32: Record<string, (a: string, b: string) => string> = {
   or: (a, b) => `${a} | ${b}`,
   xor: (a, b) => `${a} ^ ${b}`,
 };
+const KIND: Record<AluOp, number> = { add: K_ADD, adc: K_ADC, sub: K_SUB, sbb: K_SBB, and: K_LOGIC, or: K_LOGIC, xor: K_LOGIC };
+
+/** The current CF as a JS expression (0/1), from what the translator knows, else from the flag record. */
+export function cfExpr(g: Gen): string {
+  const f = g.flags;
+  if (f) {
+    if (f.kind === 'logic') return '0';
+    if (f.kind === 'sub') {
+      if (f.size === 8) return `((${f.ah} >>> 0) < (${f.bh} >>> 0) || (${f.ah} === ${f.bh} && (${f.a} >>> 0) < (${f.b} >>> 0)) ? 1 : 0)`;
+      return `((${f.a} >>> 0) < (${f.b} >>> 0) ? 1 : 0)`;
+    }
+    if (f.kind === 'add') {
+      if (f.size === 8) return `((${f.rh} >>> 0) < (${f.ah} >>> 0) || (${f.rh} === ${f.ah} && (${f.r} >>> 0) < (${f.a} >>> 0)) ? 1 : 0)`;
+      return `((${f.r} >>> 0) < (${f.a} >>> 0) ? 1 : 0)`;
+    }
+  }
+  g.syncFlags();
+  g.flagLocals = true;
+  g.allFlags = true;
+  return 'X.getCF(c)';
+}
 
 function alu(op: AluOp, store: boolean): Template {
   return (g, i) => {
     if (i.k0 !== OP_GPR && i.k0 !== OP_MEM) return false;
     const a = i.msize ? g.ea(i) : null;
-    const kind: FlagInfo['kind'] = op === 'sub' || op === 'sbb' ? 'sub' : op === 'add' || op === 'adc' ? 'add' : 'logic';
-    const live = g.flagsLive(ARITH_FLAGS) || op === 'adc' || op === 'sbb';
+    const carry = op === 'adc' || op === 'sbb';
+    const kind: FlagInfo['kind'] = carry ? 'result' : op === 'sub' ? 'sub' : op === 'add' ? 'add' : 'logic';
+    const live = g.flagsLive(ARITH_FLAGS);
     if (i.s0 === 8) {
       const [xl, xh] = g.src64(i, i.k0, i.r0, a);
       const [yl, yh] = g.src64(i, i.k1, i.r1, a);
       const ta = g.t(), tah = g.t(), tb = g.t(), tbh = g.t(), rl = g.t(), rh = g.t();
       g.emit(`${ta} = ${xl}; ${tah} = ${xh}; ${tb} = ${yl}; ${tbh} = ${yh};`);
-      if (live) {
-        g.emit(`${rl} = X.alu.${op}64(c, ${ta}, ${tah}, ${tb}, ${tbh}); ${rh} = c.hi;`);
-      } else if (op === 'add') {
+      let cin = '0';
+      if (carry) { cin = g.t(); g.emit(`${cin} = ${cfExpr(g)};`); }
+      if (op === 'add' || op === 'adc') {
         const s = g.t();
-        g.emit(`${s} = (${ta} >>> 0) + (${tb} >>> 0); ${rl} = ${s} | 0; ${rh} = (${tah} + ${tbh} + (${s} > 4294967295 ? 1 : 0)) | 0;`);
-      } else if (op === 'sub') {
+        g.emit(`${s} = (${ta} >>> 0) + (${tb} >>> 0) + ${cin}; ${rl} = ${s} | 0; ${rh} = (${tah} + ${tbh} + (${s} > 4294967295 ? 1 : 0)) | 0;`);
+      } else if (op === 'sub' || op === 'sbb') {
         const s = g.t();
-        g.emit(`${s} = (${ta} >>> 0) - (${tb} >>> 0); ${rl} = ${s} | 0; ${rh} = (${tah} - ${tbh} - (${s} < 0 ? 1 : 0)) | 0;`);
+        g.emit(`${s} = (${ta} >>> 0) - (${tb} >>> 0) - ${cin}; ${rl} = ${s} | 0; ${rh} = (${tah} - ${tbh} - (${s} < 0 ? 1 : 0)) | 0;`);
       } else {
         g.emit(`${rl} = ${VALUE32[op](ta, tb)}; ${rh} = ${VALUE32[op](tah, tbh)};`);
       }
+      if (kind === 'logic') g.lazyFlags(live, (K_LOGIC << 2) | 3, '0', '0', rl, '0', '0', rh);
+      else g.lazyFlags(live, (KIND[op] << 2) | 3, ta, tb, rl, tah, tbh, rh, carry ? cin : undefined);
       g.flags = { kind, size: 8, a: ta, b: tb, r: rl, ah: tah, bh: tbh, rh };
       if (store) {
         g.dst64(i.k0, i.r0, a, rl, rh);
@@ -74,8 +100,12 @@ function alu(op: AluOp, store: boolean): Template {
     const y = g.src(i, i.k1, i.r1, size, a);
     const ta = g.t(), tb = g.t(), r = g.t();
     g.emit(`${ta} = ${x}; ${tb} = ${y};`);
-    if (live) g.emit(`${r} = X.alu.${op}(c, ${ta}, ${tb}, ${SZ[size]});`);
-    else g.emit(`${r} = ${wrap(VALUE32[op](ta, tb), size)};`);
+    let cin = '';
+    if (carry) { cin = g.t(); g.emit(`${cin} = ${cfExpr(g)};`); }
+    const val = carry ? `${VALUE32[op === 'adc' ? 'add' : 'sub'](ta, tb)} ${op === 'adc' ? '+' : '-'} ${cin}` : VALUE32[op](ta, tb);
+    g.emit(`${r} = ${wrap(val, size)};`);
+    if (kind === 'logic') g.lazyFlags(live, (K_LOGIC << 2) | SZ[size], '0', '0', r);
+    else g.lazyFlags(live, (KIND[op] << 2) | SZ[size], ta, tb, r, undefined, undefined, undefined, carry ? cin : undefined);
     g.flags = { kind, size, a: ta, b: tb, r };
     if (store) {
       g.dst(i.k0, i.r0, size, a, r);
@@ -95,20 +125,29 @@ TEMPLATES.set(Mnemonic.Sbb, alu('sbb', true));
 TEMPLATES.set(Mnemonic.Cmp, alu('sub', false));
 TEMPLATES.set(Mnemonic.Test, alu('and', false));
 
+/** Computes the carry-in of inc/dec into a temp (before the instruction changes g.flags). */
+function carryIn(g: Gen): string {
+  const t = g.t();
+  g.emit(`${t} = ${cfExpr(g)};`);
+  return t;
+}
+
 function unary(op: 'inc' | 'dec' | 'neg' | 'not'): Template {
   return (g, i) => {
     const a = i.msize ? g.ea(i) : null;
-    const live = op !== 'not' && g.flagsLive(ARITH_FLAGS & (op === 'neg' ? ARITH_FLAGS : ~CF));
+    const live = op !== 'not' && g.flagsLive(ARITH_FLAGS);
     if (i.s0 === 8) {
       const [xl, xh] = g.src64(i, i.k0, i.r0, a);
       const rl = g.t(), rh = g.t(), ta = g.t(), tah = g.t();
       g.emit(`${ta} = ${xl}; ${tah} = ${xh};`);
       if (op === 'not') g.emit(`${rl} = ~${ta}; ${rh} = ~${tah};`);
-      else if (live) g.emit(`${rl} = X.alu.${op}64(c, ${ta}, ${tah}); ${rh} = c.hi;`);
       else if (op === 'inc') g.emit(`${rl} = (${ta} + 1) | 0; ${rh} = ${rl} === 0 ? (${tah} + 1) | 0 : ${tah};`);
       else if (op === 'dec') g.emit(`${rl} = (${ta} - 1) | 0; ${rh} = ${ta} === 0 ? (${tah} - 1) | 0 : ${tah};`);
       else g.emit(`${rl} = -${ta} | 0; ${rh} = (-${tah} - (${ta} !== 0 ? 1 : 0)) | 0;`);
-      if (op !== 'not') g.flags = op === 'neg' ? { kind: 'sub', size: 8, a: '0', ah: '0', b: ta, bh: tah, r: rl, rh } : { kind: 'add', size: 8, a: ta, b: '1', r: rl, ah: tah, bh: '0', rh };
+      if (op === 'neg') g.lazyFlags(live, (K_SUB << 2) | 3, '0', ta, rl, '0', tah, rh);
+      else if (op !== 'not') g.lazyFlagsWithCarryIn(live, ((op === 'inc' ? K_INC : K_DEC) << 2) | 3, () => carryIn(g), ta, '1', rl, tah, '0', rh);
+      if (op === 'neg') g.flags = { kind: 'sub', size: 8, a: '0', ah: '0', b: ta, bh: tah, r: rl, rh };
+      else if (op !== 'not') g.flags = { kind: 'result', size: 8, a: ta, b: '1', r: rl, ah: tah, bh: '0', rh };
       g.dst64(i.k0, i.r0, a, rl, rh);
       if (memTarget(i)) smcCheck(g, i.next, g.k);
       return true;
@@ -117,11 +156,11 @@ function unary(op: 'inc' | 'dec' | 'neg' | 'not'): Template {
     const x = g.src(i, i.k0, i.r0, size, a);
     const ta = g.t(), r = g.t();
     g.emit(`${ta} = ${x};`);
-    if (op === 'not') g.emit(`${r} = ${wrap(`~${ta}`, size)};`);
-    else if (live) g.emit(`${r} = X.alu.${op}(c, ${ta}, ${SZ[size]});`);
-    else g.emit(`${r} = ${wrap(op === 'inc' ? `${ta} + 1` : op === 'dec' ? `${ta} - 1` : `-${ta}`, size)};`);
+    g.emit(`${r} = ${wrap(op === 'not' ? `~${ta}` : op === 'inc' ? `${ta} + 1` : op === 'dec' ? `${ta} - 1` : `-${ta}`, size)};`);
+    if (op === 'neg') g.lazyFlags(live, (K_SUB << 2) | SZ[size], '0', ta, r);
+    else if (op !== 'not') g.lazyFlagsWithCarryIn(live, ((op === 'inc' ? K_INC : K_DEC) << 2) | SZ[size], () => carryIn(g), ta, '1', r);
     if (op === 'neg') g.flags = { kind: 'sub', size, a: '0', b: ta, r };
-    else if (op !== 'not') g.flags = { kind: 'add', size, a: ta, b: '1', r };
+    else if (op !== 'not') g.flags = { kind: 'result', size, a: ta, b: '1', r };
     g.dst(i.k0, i.r0, size, a, r);
     if (memTarget(i)) smcCheck(g, i.next, g.k);
     return true;
@@ -226,7 +265,12 @@ function condition(g: Gen, cc: number): string {
   const base = cc >> 1, neg = (cc & 1) === 1;
   let e: string | null = null;
   if (f) e = direct(f, base);
-  if (e === null) return `(X.cond(c, ${cc}))`;
+  if (e === null) {
+    g.syncFlags();
+    g.flagLocals = true;
+    g.allFlags = true;
+    return `(X.cond(c, ${cc}))`;
+  }
   return neg ? `(!${e})` : `(${e})`;
 }
 
@@ -251,9 +295,11 @@ function direct(f: FlagInfo, base: number): string | null {
       }
       return null;
     }
-    switch (base) {
-      case 2: return zero;
-      case 4: return `(${f.rh} < 0)`;
+    if (f.kind === 'add' || f.kind === 'result' || f.kind === 'logic') {
+      switch (base) {
+        case 2: return zero;
+        case 4: return `(${f.rh} < 0)`;
+      }
     }
     if (f.kind === 'logic') {
       switch (base) {
@@ -300,8 +346,7 @@ function direct(f: FlagInfo, base: number): string | null {
 TEMPLATES.set(Mnemonic.Jmp, (g, i, isLast) => {
   if (!isLast) return false;
   if (i.k0 === OP_BRANCH) {
-    if (g.loop && i.target === g.block.addr) loopBack(g);
-    else exitTo(g, String(i.target), 0);
+    branchTo(g, i.target);
     return true;
   }
   if (i.k0 === OP_GPR && i.s0 === 8) {
@@ -324,10 +369,9 @@ for (const m of ['Jo', 'Jno', 'Jb', 'Jae', 'Je', 'Jne', 'Jbe', 'Ja', 'Js', 'Jns'
   TEMPLATES.set((Mnemonic as unknown as Record<string, number>)[m], (g, i, isLast) => {
     if (!isLast || i.k0 !== OP_BRANCH) return false;
     g.emit(`if ${condition(g, i.cc)} {`);
-    if (g.loop && i.target === g.block.addr) loopBack(g);
-    else exitTo(g, String(i.target), 0);
+    branchTo(g, i.target);
     g.emit('}');
-    exitTo(g, String(i.next), 1);
+    branchTo(g, i.next);
     return true;
   });
 }
@@ -365,7 +409,7 @@ TEMPLATES.set(Mnemonic.Call, (g, i, isLast) => {
     g.emit(`${lo} = m.read64(${a}); ${hi} = m.hi; ${target} = ${target64(lo, hi)};`);
   } else return false;
   push(g, String(i.next | 0), String(Math.floor(i.next / 4294967296)));
-  if (i.k0 === OP_BRANCH) exitTo(g, target, 0);
+  if (i.k0 === OP_BRANCH) branchTo(g, i.target);
   else exitDynamic(g, target);
   return true;
 });
@@ -473,9 +517,17 @@ function shiftTpl(op: 'shl' | 'shr' | 'sar'): Template {
       if (!immediate) return false;
       const n = count & 63;
       const [xl, xh] = g.src64(i, i.k0, i.r0, a);
-      if (n === 0) { if (i.k0 === OP_GPR) g.write64(i.r0, xl, xh); return true; }
-      const rl = g.t(), rh = g.t();
-      g.emit(`${rl} = X.shift.${op}64(c, ${xl}, ${xh}, ${n}); ${rh} = c.hi;`);
+      if (n === 0) return true;
+      const rl = g.t(), rh = g.t(), txl = g.t(), txh = g.t();
+      g.emit(`${txl} = ${xl}; ${txh} = ${xh};`);
+      const call = `X.shift.${op}64(c, ${txl}, ${txh}, ${n})`;
+      if (live) {
+        g.eagerFlags(true, call, rl);
+        g.emit(`${rh} = c.hi;`);
+      } else {
+        g.eagerFlags(false, call, rl);
+        emitShift64(g, op, n, txl, txh, rl, rh);
+      }
       g.flags = null;
       g.dst64(i.k0, i.r0, a, rl, rh);
       if (memTarget(i)) smcCheck(g, i.next, g.k);
@@ -484,27 +536,44 @@ function shiftTpl(op: 'shl' | 'shr' | 'sar'): Template {
     const size = i.s0;
     const x = g.src(i, i.k0, i.r0, size, a);
     const r = g.t();
+    const tx = g.t();
+    g.emit(`${tx} = ${x};`);
     if (immediate) {
       const n = count & 31;
-      if (n === 0) { if (i.k0 === OP_GPR && size === 4) g.writeReg(i.r0, 4, x); return true; }
-      if (live || size !== 4) g.emit(`${r} = X.shift.${op}(c, ${x}, ${n}, ${SZ[size]});`);
-      else g.emit(`${r} = ${op === 'shl' ? `${x} << ${n}` : op === 'shr' ? `(${x} >>> ${n}) | 0` : `${x} >> ${n}`};`);
-      g.flags = live ? null : null;
+      if (n === 0) { if (i.k0 === OP_GPR && size === 4) g.writeReg(i.r0, 4, tx); return true; }
+      const call = `X.shift.${op}(c, ${tx}, ${n}, ${SZ[size]})`;
+      if (live || size !== 4) g.eagerFlags(true, call, r);
+      else {
+        g.eagerFlags(false, call, r);
+        g.emit(`${r} = ${op === 'shl' ? `${tx} << ${n}` : op === 'shr' ? `(${tx} >>> ${n}) | 0` : `${tx} >> ${n}`};`);
+      }
+      g.flags = null;
       g.dst(i.k0, i.r0, size, a, r);
     } else {
       const n = g.t();
       g.emit(`${n} = ${g.lo(1)} & 31;`);
       g.emit(`if (${n} !== 0) {`);
-      g.emit(`${r} = X.shift.${op}(c, ${x}, ${n}, ${SZ[size]});`);
+      g.eagerFlags(true, `X.shift.${op}(c, ${tx}, ${n}, ${SZ[size]})`, r);
       g.dst(i.k0, i.r0, size, a, r);
       g.emit('}');
       if (i.k0 === OP_GPR && size === 4) { g.emit(`${g.hi(i.r0)} = 0;`); g.dirty.add(i.r0); g.hiZero[i.r0] = true; }
-      else g.hiZero[i.r0] = false;
+      else if (i.k0 === OP_GPR) g.hiZero[i.r0 & 15] = false;
       g.flags = null;
     }
     if (memTarget(i)) smcCheck(g, i.next, g.k);
     return true;
   };
+}
+
+/** The value part of 64-bit shifts by a constant (shift.ts computes it together with the flags). */
+function emitShift64(g: Gen, op: 'shl' | 'shr' | 'sar', n: number, xl: string, xh: string, rl: string, rh: string): void {
+  if (op === 'shl') {
+    g.emit(n < 32 ? `${rh} = (${xh} << ${n}) | (${xl} >>> ${32 - n}); ${rl} = ${xl} << ${n};` : `${rh} = ${xl} << ${n - 32}; ${rl} = 0;`);
+  } else if (op === 'shr') {
+    g.emit(n < 32 ? `${rl} = (${xl} >>> ${n}) | (${xh} << ${32 - n}); ${rh} = (${xh} >>> ${n}) | 0;` : `${rl} = (${xh} >>> ${n - 32}) | 0; ${rh} = 0;`);
+  } else {
+    g.emit(n < 32 ? `${rl} = (${xl} >>> ${n}) | (${xh} << ${32 - n}); ${rh} = ${xh} >> ${n};` : `${rl} = ${xh} >> ${n - 32}; ${rh} = ${xh} >> 31;`);
+  }
 }
 TEMPLATES.set(Mnemonic.Shl, shiftTpl('shl'));
 TEMPLATES.set(Mnemonic.Sal, shiftTpl('shl'));
@@ -520,7 +589,7 @@ TEMPLATES.set(Mnemonic.Imul, (g, i) => {
   const x = three ? g.src(i, i.k1, i.r1, 4, a) : g.lo(i.r0);
   const y = three ? String(i.imm) : g.src(i, i.k1, i.r1, 4, a);
   const r = g.t();
-  if (g.flagsLive(CF | OF)) return false; // the handler computes the overflow flags
+  if (g.flagsLive(ARITH_FLAGS)) return false; // the handler computes the overflow flags
   g.emit(`${r} = Math.imul(${x}, ${y});`);
   g.flags = null;
   g.writeReg(i.r0, 4, r);

@@ -104,7 +104,18 @@ export class HostInode implements Inode {
   }
 
   readdir(): DirEntry[] | number {
-    const list = host(() => fs.readdirSync(this.hostPath, { withFileTypes: true }));
+    // opendir/readSync returns entries in the host file system's own order (what getdents gives
+    // natively); readdirSync would return them sorted by libuv's scandir.
+    const list = host(() => {
+      const dir = fs.opendirSync(this.hostPath);
+      const names: { name: string }[] = [];
+      try {
+        for (let d = dir.readSync(); d !== null; d = dir.readSync()) names.push({ name: d.name });
+      } finally {
+        dir.closeSync();
+      }
+      return names;
+    });
     if (typeof list === 'number') return list;
     const out: DirEntry[] = [];
     for (const d of list) {
