@@ -172,28 +172,59 @@ export class Gen {
   src(i: Insn, k: number, r: number, size: number, a: string | null): string {
     if (k === OP_GPR) return this.readReg(r, size);
     if (k === OP_IMM) return String(size === 4 ? i.imm : size === 2 ? i.imm & 0xffff : i.imm & 0xff);
-    const v = this.t();
-    this.emit(`${v} = m.read${size * 8}(${a});`);
-    return v;
+    return this.load(size, a!);
   }
 
   src64(i: Insn, k: number, r: number, a: string | null): [string, string] {
     if (k === OP_GPR) return [this.lo(r), this.hi(r)];
     if (k === OP_IMM) return [String(i.imm), String(i.immHi)];
-    const lo = this.t(), hi = this.t();
-    this.emit(`${lo} = m.read64(${a}); ${hi} = m.hi;`);
-    return [lo, hi];
+    return this.load64(a!);
   }
 
   dst(k: number, r: number, size: number, a: string | null, v: string): void {
     if (k === OP_GPR) this.writeReg(r, size, v);
-    else this.emit(`m.write${size * 8}(${a}, ${v});`);
+    else this.store(size, a!, v);
   }
 
   dst64(k: number, r: number, a: string | null, lo: string, hi: string): void {
     if (k === OP_GPR) this.write64(r, lo, hi);
-    else this.emit(`m.write64(${a}, ${lo}, ${hi});`);
+    else this.store64(a!, lo, hi);
   }
+
+  // Memory: the fast path (readable page, no page crossing) is inline; everything else goes
+  // through Memory's methods, which fault, handle page-crossing accesses and, for stores into
+  // pages holding code, invalidate them (then `sw` makes the instruction's end leave the region).
+
+  load(size: number, a: string): string {
+    const v = this.t();
+    if (size === 1) this.emit(`${v} = (P[${a} >>> 12] & 1) !== 0 ? U8[${a}] : m.read8(${a});`);
+    else {
+      const lim = 4096 - size;
+      const get = size === 2 ? `DV.getUint16(${a}, true)` : `DV.getInt32(${a}, true)`;
+      this.emit(`${v} = (${a} & 4095) <= ${lim} && (P[${a} >>> 12] & 1) !== 0 ? ${get} : m.read${size * 8}(${a});`);
+    }
+    return v;
+  }
+
+  load64(a: string): [string, string] {
+    const lo = this.t(), hi = this.t();
+    this.emit(`if ((${a} & 4095) <= 4088 && (P[${a} >>> 12] & 1) !== 0) { ${lo} = DV.getInt32(${a}, true); ${hi} = DV.getInt32(${a} + 4, true); } else { ${lo} = m.read64(${a}); ${hi} = m.hi; }`);
+    return [lo, hi];
+  }
+
+  store(size: number, a: string, v: string): void {
+    const ok = size === 1 ? `(P[${a} >>> 12] & 10) === 2` : `(${a} & 4095) <= ${4096 - size} && (P[${a} >>> 12] & 10) === 2`;
+    const put = size === 1 ? `U8[${a}] = ${v};` : size === 2 ? `DV.setUint16(${a}, ${v}, true);` : `DV.setInt32(${a}, ${v}, true);`;
+    this.emit(`if (${ok}) ${put} else { m.write${size * 8}(${a}, ${v}); sw = true; }`);
+    this.stores = true;
+  }
+
+  store64(a: string, lo: string, hi: string): void {
+    this.emit(`if ((${a} & 4095) <= 4088 && (P[${a} >>> 12] & 10) === 2) { DV.setInt32(${a}, ${lo}, true); DV.setInt32(${a} + 4, ${hi}, true); } else { m.write64(${a}, ${lo}, ${hi}); sw = true; }`);
+    this.stores = true;
+  }
+  /** The region stores to memory (declares `sw`). */
+  stores = false;
 
   flagsLive(flags: number): boolean {
     return (this.liveAfter[this.k] & flags) !== 0;
@@ -391,8 +422,10 @@ export function generate(region: Region): Compiled {
   const catchWriteBack = wbText;
   const src = [
     `const EX = new Array(${g.exitSlots.size}).fill(null);`,
+    'const P = m.prot, U8 = m.u8, DV = m.dv;',
     `return function region_${region.entry.addr.toString(16)}(c, L) {`,
     'const R = c.regs;',
+    g.stores ? 'let sw = false;' : '',
     regs.length ? `let ${decl.join(', ')};` : '',
     flagDecl,
     temps,
@@ -463,10 +496,19 @@ function fallback(g: Gen, i: Insn, k: number, isLast: boolean): void {
   }
   g.reload();
   g.loadFlags();
-  if (mayFault(i)) smcCheck(g, i.next, k);
+  if (mayFault(i)) smcCheckAfterCall(g, i.next, k);
 }
 
-/** After a store: if decoded code was invalidated, leave the region at the next instruction. */
+/**
+ * At the end of an instruction that stored through the slow path: if decoded code was
+ * invalidated, leave the region at the next instruction (the code after it may be stale).
+ */
 export function smcCheck(g: Gen, next: number, k: number): void {
+  g.stores = true;
+  g.emit(`if (sw) { sw = false; if (m.codeWritten) { ${g.writeBack()} ${SYNCF} c.icount += ic + ${k + 1}; c.rip = ${next}; return null; } }`);
+}
+
+/** After a handler call that may have stored: same check, unconditionally. */
+function smcCheckAfterCall(g: Gen, next: number, k: number): void {
   g.emit(`if (m.codeWritten) { ${g.writeBack()} ${SYNCF} c.icount += ic + ${k + 1}; c.rip = ${next}; return null; }`);
 }

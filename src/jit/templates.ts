@@ -358,7 +358,8 @@ TEMPLATES.set(Mnemonic.Jmp, (g, i, isLast) => {
   if (i.k0 === OP_MEM) {
     const a = g.ea(i);
     const lo = g.t(), hi = g.t(), t = g.t();
-    g.emit(`${lo} = m.read64(${a}); ${hi} = m.hi; ${t} = ${target64(lo, hi)};`);
+    const [ml, mh] = g.load64(a);
+    g.emit(`${lo} = ${ml}; ${hi} = ${mh}; ${t} = ${target64(lo, hi)};`);
     exitDynamic(g, t);
     return true;
   }
@@ -385,7 +386,7 @@ function target64(lo: string, hi: string): string {
 function push(g: Gen, lo: string, hi: string): void {
   const s = g.t();
   g.emit(`${s} = ${spExpr(g)} - 8;`);
-  g.emit(`m.write64(${s}, ${lo}, ${hi});`);
+  g.store64(s, lo, hi);
   g.write64(RSP, `${s} | 0`, '0');
 }
 
@@ -406,7 +407,8 @@ TEMPLATES.set(Mnemonic.Call, (g, i, isLast) => {
     const a = g.ea(i);
     const lo = g.t(), hi = g.t();
     target = g.t();
-    g.emit(`${lo} = m.read64(${a}); ${hi} = m.hi; ${target} = ${target64(lo, hi)};`);
+    const [ml, mh] = g.load64(a);
+    g.emit(`${lo} = ${ml}; ${hi} = ${mh}; ${target} = ${target64(lo, hi)};`);
   } else return false;
   push(g, String(i.next | 0), String(Math.floor(i.next / 4294967296)));
   if (i.k0 === OP_BRANCH) branchTo(g, i.target);
@@ -417,7 +419,9 @@ TEMPLATES.set(Mnemonic.Call, (g, i, isLast) => {
 TEMPLATES.set(Mnemonic.Ret, (g, i, isLast) => {
   if (!isLast || i.nops !== 0) return false;
   const s = g.t(), lo = g.t(), hi = g.t(), t = g.t();
-  g.emit(`${s} = ${spExpr(g)}; ${lo} = m.read64(${s}); ${hi} = m.hi; ${t} = ${target64(lo, hi)};`);
+  g.emit(`${s} = ${spExpr(g)};`);
+  const [ml, mh] = g.load64(s);
+  g.emit(`${lo} = ${ml}; ${hi} = ${mh}; ${t} = ${target64(lo, hi)};`);
   g.write64(RSP, `(${s} + 8) | 0`, `${s} + 8 > 4294967295 ? 1 : 0`);
   g.hiZero[RSP] = false;
   exitDynamic(g, t);
@@ -435,7 +439,8 @@ TEMPLATES.set(Mnemonic.Push, (g, i) => {
   else {
     const a = g.ea(i);
     lo = g.t(); hi = g.t();
-    g.emit(`${lo} = m.read64(${a}); ${hi} = m.hi;`);
+    const [ml, mh] = g.load64(a);
+    g.emit(`${lo} = ${ml}; ${hi} = ${mh};`);
   }
   push(g, lo, hi);
   smcCheck(g, i.next, g.k);
@@ -445,7 +450,9 @@ TEMPLATES.set(Mnemonic.Push, (g, i) => {
 TEMPLATES.set(Mnemonic.Pop, (g, i) => {
   if (i.s0 !== 8 || i.k0 !== OP_GPR) return false;
   const s = g.t(), lo = g.t(), hi = g.t();
-  g.emit(`${s} = ${spExpr(g)}; ${lo} = m.read64(${s}); ${hi} = m.hi;`);
+  g.emit(`${s} = ${spExpr(g)};`);
+  const [ml, mh] = g.load64(s);
+  g.emit(`${lo} = ${ml}; ${hi} = ${mh};`);
   g.write64(RSP, `(${s} + 8) | 0`, `${s} + 8 > 4294967295 ? 1 : 0`);
   g.hiZero[RSP] = false;
   g.write64(i.r0, lo, hi);
@@ -457,7 +464,8 @@ TEMPLATES.set(Mnemonic.Leave, (g, i) => {
   if (i.code !== LEAVEQ) return false;
   const s = g.t(), lo = g.t(), hi = g.t();
   g.emit(`${s} = ${g.hi(RBP)} === 0 ? ${g.lo(RBP)} >>> 0 : X.ea(c, ${g.lo(RBP)}, ${g.hi(RBP)}, 0, 0, 1, 0, false, 0);`);
-  g.emit(`${lo} = m.read64(${s}); ${hi} = m.hi;`);
+  const [ml, mh] = g.load64(s);
+  g.emit(`${lo} = ${ml}; ${hi} = ${mh};`);
   g.write64(RSP, `(${s} + 8) | 0`, `${s} + 8 > 4294967295 ? 1 : 0`);
   g.hiZero[RSP] = false;
   g.write64(RBP, lo, hi);

@@ -1,4 +1,5 @@
 const EX = new Array(1).fill(null);
+const P = m.prot, U8 = m.u8, DV = m.dv;
 return function region_10000000(c, L) {
 const R = c.regs;
 let r0l = R[0], r0h = R[1], r6l = R[12], r6h = R[13], r7l = R[14], r7h = R[15];

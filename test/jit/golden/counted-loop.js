@@ -1,4 +1,5 @@
 const EX = new Array(0).fill(null);
+const P = m.prot, U8 = m.u8, DV = m.dv;
 return function region_10000010(c, L) {
 const R = c.regs;
 let r0l = R[0], r0h = R[1], r1l = R[2], r1h = R[3];

@@ -1,6 +1,8 @@
 const EX = new Array(0).fill(null);
+const P = m.prot, U8 = m.u8, DV = m.dv;
 return function region_10000000(c, L) {
 const R = c.regs;
+let sw = false;
 let r0l = R[0], r0h = R[1], r1l = R[2], r1h = R[3], r6l = R[12], r6h = R[13], r7l = R[14], r7h = R[15];
 let fop = c.fop, fa = c.fa, fb = c.fb, fr = c.fr, fah = c.faHi, fbh = c.fbHi, frh = c.frHi, fcf = c.fcf, frf = c.rflags;
 let t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0, t7 = 0, t8 = 0, t9 = 0, t10 = 0, t11 = 0, t12 = 0, t13 = 0, t14 = 0, t15 = 0, t16 = 0, t17 = 0, t18 = 0, t19 = 0, t20 = 0, t21 = 0, t22 = 0;
@@ -13,13 +15,13 @@ for (;;) {
 pc = 0;
 t0 = (r6l >>> 0);
 if ((r6h) !== 0 || t0 > 4294967295) t0 = X.ea(c, r6l, r6h, 0, 0, 1, 0, false, 0);
-t1 = m.read64(t0); t2 = m.hi;
+if ((t0 & 4095) <= 4088 && (P[t0 >>> 12] & 1) !== 0) { t1 = DV.getInt32(t0, true); t2 = DV.getInt32(t0 + 4, true); } else { t1 = m.read64(t0); t2 = m.hi; }
 r0l = t1; r0h = t2;
 pc = 1;
 t3 = (r7l >>> 0);
 if ((r7h) !== 0 || t3 > 4294967295) t3 = X.ea(c, r7l, r7h, 0, 0, 1, 0, false, 0);
-m.write64(t3, r0l, r0h);
-if (m.codeWritten) { R[0] = r0l; R[1] = r0h; R[2] = r1l; R[3] = r1h; R[12] = r6l; R[13] = r6h; R[14] = r7l; R[15] = r7h; c.fop = fop; c.fa = fa; c.fb = fb; c.fr = fr; c.faHi = fah; c.fbHi = fbh; c.frHi = frh; c.fcf = fcf; c.rflags = frf; c.icount += ic + 2; c.rip = 268435464; return null; }
+if ((t3 & 4095) <= 4088 && (P[t3 >>> 12] & 10) === 2) { DV.setInt32(t3, r0l, true); DV.setInt32(t3 + 4, r0h, true); } else { m.write64(t3, r0l, r0h); sw = true; }
+if (sw) { sw = false; if (m.codeWritten) { R[0] = r0l; R[1] = r0h; R[2] = r1l; R[3] = r1h; R[12] = r6l; R[13] = r6h; R[14] = r7l; R[15] = r7h; c.fop = fop; c.fa = fa; c.fb = fb; c.fr = fr; c.faHi = fah; c.fbHi = fbh; c.frHi = frh; c.fcf = fcf; c.rflags = frf; c.icount += ic + 2; c.rip = 268435464; return null; } }
 pc = 2;
 t4 = r6l; t5 = r6h; t6 = 8; t7 = 0;
 t10 = (t4 >>> 0) + (t6 >>> 0) + 0; t8 = t10 | 0; t9 = (t5 + t7 + (t10 > 4294967295 ? 1 : 0)) | 0;
