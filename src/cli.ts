@@ -27,6 +27,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--stats', 'print run statistics to stderr at exit')
     .option('--max-instructions <n>', 'kill the guest (SIGXCPU) after N instructions', (v) => parseInt(v, 10))
     .option('--no-jit', 'interpret only (no translation to JavaScript)')
+    .option('--deterministic', 'virtual time from retired instructions, seeded randomness, fixed ids (reproducible runs)')
+    .option('--seed <n>', 'seed for deterministic randomness (implies --deterministic)', (v) => parseInt(v, 10))
+    .option('--no-vdso', 'do not map the vDSO (libcs then make real clock_gettime/time syscalls)')
     .option('--jit-threshold <n>', 'executions before a block is compiled', (v) => parseInt(v, 10))
     .passThroughOptions()
     .allowExcessArguments(true)
@@ -45,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const opts = program.opts<{
     argv0?: string; env: string[]; unsetEnv: string[]; clearEnv?: boolean; strace?: boolean; straceFile?: string; stats?: boolean;
-    maxInstructions?: number; jit: boolean; jitThreshold?: number;
+    maxInstructions?: number; jit: boolean; jitThreshold?: number; deterministic?: boolean; seed?: number; vdso: boolean;
   }>();
   const [prog, ...rest] = program.args;
 
@@ -69,6 +72,8 @@ export async function main(argv: string[]): Promise<number> {
     result = await run(prog, [opts.argv0 ?? prog, ...rest], env, {
       stdin: 'inherit', stdout: 'inherit', stderr: 'inherit', trace: traceSink, maxInstructions: opts.maxInstructions,
       jit: { enabled: opts.jit, ...(opts.jitThreshold !== undefined ? { threshold: opts.jitThreshold } : {}) },
+      deterministic: opts.seed !== undefined ? { seed: opts.seed } : opts.deterministic,
+      vdso: opts.vdso,
     });
   } catch (e) {
     if (e instanceof ElfError) {
@@ -94,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Options that take a separate value (so the value is not mistaken for the program). */
-const VALUE_OPTIONS = new Set(['-0', '--argv0', '-E', '--env', '-U', '--unset-env', '--max-instructions', '--strace-file', '--jit-threshold']);
+const VALUE_OPTIONS = new Set(['-0', '--argv0', '-E', '--env', '-U', '--unset-env', '--max-instructions', '--strace-file', '--jit-threshold', '--seed']);
 
 function rewriteStraceFile(argv: string[]): string[] {
   const out: string[] = [];
@@ -119,11 +124,13 @@ function printStats(r: RunResult): void {
   const lines = [
     `x64run statistics:`,
     `  instructions retired  ${s.instructions}`,
+    `  blocks executed       ${s.blocksExecuted}`,
     `  blocks decoded        ${s.blocksDecoded}`,
     `  code invalidations    ${s.invalidations}`,
     `  jit: blocks compiled  ${s.jit.blocksCompiled} (${s.jit.compileMs.toFixed(1)} ms, ${s.jit.compileFailures} failures)`,
     `  jit: instructions     ${s.jit.compiledInstructions} compiled, ${s.jit.interpretedInstructions} interpreted`,
     `  wall time             ${s.wallMs.toFixed(1)} ms`,
+    `  vdso calls:           ${Object.entries(s.vdsoCalls).map(([n, v]) => `${n} ${v}`).join(', ') || 'none'}`,
     `  syscalls:`,
     ...Object.entries(s.syscalls).sort((a, b) => b[1].count - a[1].count)
       .map(([n, v]) => `    ${n.padEnd(20)} ${String(v.count).padStart(8)}  ${(v.ns / 1000).toFixed(1)} us`),

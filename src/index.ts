@@ -24,6 +24,9 @@ import { MemFs, type MemTree } from './kernel/vfs/memfs.js';
 import type { FileSystem } from './kernel/vfs/types.js';
 import { mountSynthetic } from './kernel/vfs/synthetic.js';
 import { DEFAULT_JIT, type JitOptions, type JitStats } from './jit/engine.js';
+import { VirtualClock, seededRandom } from './kernel/determinism.js';
+import type { SyscallHooks } from './kernel/hooks.js';
+export type { SyscallHooks, SyscallHook, SyscallCall, GuestMemory } from './kernel/hooks.js';
 
 export { ElfError } from './elf/elf.js';
 export type { ElfErrorKind } from './elf/elf.js';
@@ -60,6 +63,20 @@ export interface RunOptions {
   cwd?: string;
   /** JIT settings: `enabled` (default true) and `threshold` (executions before a block is compiled). */
   jit?: Partial<JitOptions>;
+  /**
+   * Deterministic mode: virtual time from retired instructions, seeded randomness, fixed
+   * identity (pid 1000, uid/gid 1000, hostname "x64run"), fixed scheduling; statistics report no
+   * host times. `true` uses seed 0.
+   */
+  deterministic?: boolean | { seed?: number };
+  /**
+   * Syscall hooks, by name ("getpid") or number: a hook returns the result (or -errno) to answer
+   * the call, or undefined to pass it on (after changing `call.args` if it likes). See
+   * SyscallCall for the memory API.
+   */
+  syscalls?: SyscallHooks;
+  /** Map the vDSO (default true). Without it, libcs make real syscalls for clock_gettime & co. */
+  vdso?: boolean;
 }
 
 export interface FsOptions {
@@ -76,8 +93,12 @@ export interface RunStats {
   blocksDecoded: number;
   /** Code-cache invalidations (self-modifying code, munmap/mprotect of code). */
   invalidations: number;
-  /** Syscalls by name: calls and total host nanoseconds in the handler. */
+  /** Syscalls by name: calls and total host nanoseconds in the handler (0 in deterministic mode). */
   syscalls: Record<string, { count: number; ns: number }>;
+  /** vDSO entry points served without a syscall, by name (clock_gettime, ...). */
+  vdsoCalls: Record<string, number>;
+  /** Blocks executed (interpreted blocks plus blocks run inside compiled regions). */
+  blocksExecuted: number;
   /** Wall-clock milliseconds of the run. */
   wallMs: number;
   /** JIT: blocks compiled, compile time, instructions retired by the interpreter vs compiled code. */
@@ -120,15 +141,21 @@ export async function run(
   else if (typeof options.trace === 'function') trace = options.trace;
   const t0 = process.hrtime.bigint();
   const wall0 = BigInt(Date.now()) * 1_000_000n;
+  const det = options.deterministic ? (options.deterministic === true ? {} : options.deterministic) : null;
+  // Virtual time reads the retired-instruction count of every thread (filled in once the kernel exists).
+  let totalInstructions = (): number => 0;
+  const vclock = det ? new VirtualClock(() => totalInstructions()) : null;
   const config: KernelConfig = {
-    uid: options.uid ?? hostUid(),
-    gid: options.gid ?? hostGid(),
-    hostname: options.hostname ?? os.hostname(),
+    uid: options.uid ?? (det ? 1000 : hostUid()),
+    gid: options.gid ?? (det ? 1000 : hostGid()),
+    hostname: options.hostname ?? (det ? 'x64run' : os.hostname()),
     trace,
     warn,
-    realtimeNs: () => wall0 + (process.hrtime.bigint() - t0),
-    monotonicNs: () => process.hrtime.bigint(),
-    randomBytes: (n) => new Uint8Array(randomBytes(n)),
+    realtimeNs: vclock ? () => vclock.realtimeNs() : () => wall0 + (process.hrtime.bigint() - t0),
+    monotonicNs: vclock ? () => vclock.monotonicNs() : () => process.hrtime.bigint(),
+    randomBytes: det ? seededRandom(det.seed ?? 0) : (n) => new Uint8Array(randomBytes(n)),
+    deterministic: !!det,
+    hooks: options.syscalls ?? {},
   };
   const fsOpts = options.fs ?? {};
   let rootFs: FileSystem;
@@ -139,6 +166,15 @@ export async function run(
     rootFs = m;
   } else rootFs = new HostFs('/', fsOpts.readOnly ?? false);
   const kernel = new Kernel(config, rootFs);
+  totalInstructions = () => {
+    let n = 0;
+    for (const p of kernel.processes.values()) for (const t of p.threads) n += t.cpu.icount;
+    return n;
+  };
+  if (vclock) {
+    kernel.sleep = (ns) => vclock.sleep(ns);
+    kernel.tscSource = () => Number(vclock.elapsedNs());
+  }
   for (const [at, spec] of Object.entries(fsOpts.mounts ?? {})) {
     if (typeof spec === 'string') kernel.vfs.mount(at, new HostFs(spec));
     else if ('host' in spec && typeof spec.host === 'string') kernel.vfs.mount(at, new HostFs(spec.host, !!spec.readOnly));
@@ -164,7 +200,8 @@ export async function run(
   proc.fds.set(1, out);
   proc.fds.set(2, err);
 
-  execProgram(proc, thread, { elf: bytes, path: givenPath, exePath, argv: args, envp });
+  if (kernel.tscSource) thread.cpu.readTsc = kernel.tscSource;
+  execProgram(proc, thread, { elf: bytes, path: givenPath, exePath, argv: args, envp, vdso: options.vdso ?? true });
 
   const jit: JitOptions = { ...DEFAULT_JIT, ...options.jit };
   const scheduler = new Scheduler(kernel, { maxInstructions: options.maxInstructions ?? 0, jit });
@@ -180,8 +217,10 @@ export async function run(
       blocksDecoded: proc.cache.blocksDecoded,
       invalidations: proc.cache.invalidations,
       syscalls,
-      wallMs: performance.now() - started,
-      jit: jitStats(scheduler, proc),
+      vdsoCalls: Object.fromEntries(kernel.vdsoCalls),
+      blocksExecuted: proc.threads.reduce((n, t) => n + t.cpu.blocks, 0),
+      wallMs: det ? 0 : performance.now() - started,
+      jit: jitStats(scheduler, proc, !!det),
     },
   };
   if (exit.signal) {
@@ -194,10 +233,10 @@ export async function run(
   return result;
 }
 
-function jitStats(s: Scheduler, proc: import('./kernel/process.js').Process): RunStats['jit'] {
+function jitStats(s: Scheduler, proc: import('./kernel/process.js').Process, deterministic: boolean): RunStats['jit'] {
   const e = s.engineFor(proc);
   const total = proc.threads.reduce((n, t) => n + t.cpu.icount, 0);
-  return { ...e.stats, compiledInstructions: total - e.stats.interpretedInstructions };
+  return { ...e.stats, compileMs: deterministic ? 0 : e.stats.compileMs, compiledInstructions: total - e.stats.interpretedInstructions };
 }
 
 function makeOutput(o: OutputOption, hostFd: number, name: string): OpenFile {

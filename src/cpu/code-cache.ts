@@ -7,6 +7,14 @@
  * its own later instructions stops after the store.
  */
 import { Block, decodeBlock } from './decode.js';
+import { Insn } from './insn.js';
+import type { Cpu } from './state.js';
+
+/**
+ * A guest address served by JavaScript instead of decoded code (the vDSO entry points): the
+ * function performs the whole call, including the `ret` back to the caller.
+ */
+export type NativeEntry = (c: Cpu) => void;
 import type { Memory } from '../memory/memory.js';
 import { PAGE_SHIFT } from '../memory/memory.js';
 
@@ -23,10 +31,15 @@ export class CodeCache {
     mem.onCodeWrite = (page) => this.invalidatePage(page);
   }
 
+  /** Addresses served natively (vDSO entries). */
+  readonly natives = new Map<number, NativeEntry>();
+
   /** The block at `addr`, decoding it on first use (throws MemoryFault if not executable). */
   get(addr: number): Block {
     const b = this.blocks.get(addr);
     if (b !== undefined) return b;
+    const native = this.natives.get(addr);
+    if (native) return this.add(nativeBlock(this.mem, addr, native));
     return this.add(decodeBlock(this.mem, addr));
   }
 
@@ -61,4 +74,18 @@ export class CodeCache {
   clear(): void {
     for (const page of [...this.byPage.keys()]) this.invalidatePage(page);
   }
+}
+
+/** A one-instruction block whose handler is a native entry (never compiled by the JIT). */
+function nativeBlock(mem: import('../memory/memory.js').Memory, addr: number, fn: NativeEntry): Block {
+  mem.checkExec(addr, 1);
+  const i = new Insn();
+  i.addr = addr;
+  i.len = 1;
+  i.next = addr + 1;
+  i.bytes = mem.u8.slice(addr, addr + 8);
+  i.exec = (c) => fn(c);
+  const b = new Block(addr, [i], addr + 1);
+  b.noJit = true;
+  return b;
 }

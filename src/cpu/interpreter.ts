@@ -37,6 +37,7 @@ export function interpret(c: Cpu, cache: CodeCache, budget: number): Exit {
  */
 export function runBlock(c: Cpu, block: Block): Exit {
   block.count++;
+  c.blocks++;
   const insns = block.insns;
   const n = insns.length;
   let k = 0;

@@ -80,6 +80,11 @@ export class Cpu {
 
   /** Retired instruction count (the interpreter and JIT both add to it). */
   icount = 0;
+  /** Blocks executed (interpreted blocks and blocks run inside compiled regions). */
+  blocks = 0;
+
+  /** Opaque back-reference for the kernel (its Thread): the CPU never looks inside. */
+  owner: unknown = null;
 
   /** Time stamp counter source for rdtsc (the kernel installs a virtual one in deterministic mode). */
   readTsc: () => number = hostTsc;

@@ -397,7 +397,7 @@ export function generate(region: Region): Compiled {
       else { calls++; fallback(g, i, k, k === n - 1); }
     }
     if (!endsWithExit(g)) branchTo(g, last.next);
-    cases.push(`case ${block.addr}: {`, ...(g.selfLoop ? ['for (;;) {'] : []), ...g.out, ...(g.selfLoop ? ['}'] : []), '}');
+    cases.push(`case ${block.addr}: {`, ...(g.selfLoop ? ['for (;;) {'] : []), 'bc++;', ...g.out, ...(g.selfLoop ? ['}'] : []), '}');
   });
 
   const regs = [...g.used].sort((x, y) => x - y);
@@ -414,7 +414,8 @@ export function generate(region: Region): Compiled {
     if (line === RELOAD) return reloadText;
     if (line === SYNCF) return syncText;
     if (line === LOADF) return loadText;
-    return line.replaceAll(SYNCF, syncText).replaceAll(WB, wbText);
+    // Every exit also publishes the number of blocks executed in this call (`bc`).
+    return line.replaceAll(SYNCF, syncText).replaceAll(WB, wbText).replaceAll('c.icount += ic', 'c.blocks += bc; c.icount += ic');
   };
   const decl = regs.map((r) => `r${r}l = R[${2 * r}], r${r}h = R[${2 * r + 1}]`);
   const flagDecl = flagSet.length ? `let ${flagSet.map(([l, f]) => `${l} = c.${f}`).join(', ')};` : '';
@@ -429,15 +430,15 @@ export function generate(region: Region): Compiled {
     regs.length ? `let ${decl.join(', ')};` : '',
     flagDecl,
     temps,
-    'let pc = 0, ic = 0;',
+    'let pc = 0, ic = 0, bc = 0;',
     'const lim = X.limit - c.icount;',
     'try {',
     'dispatch: for (;;) switch (L) {',
     ...cases.map(expand),
-    `default: ${wbText} ${syncText} c.icount += ic; c.rip = L; return X.lookup(L);`,
+    `default: ${wbText} ${syncText} c.blocks += bc; c.icount += ic; c.rip = L; return X.lookup(L);`,
     '}',
     '} catch (e) {',
-    `${catchWriteBack} ${syncText} c.icount += ic;`,
+    `${catchWriteBack} ${syncText} c.blocks += bc; c.icount += ic;`,
     ...(g.faultRecords.length ? ['switch (pc) {', ...g.faultRecords, '}'] : []),
     'return X.fault(c, e, BLOCKS[pc >> 10], pc & 1023);',
     '}',

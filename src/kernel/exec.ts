@@ -16,6 +16,7 @@ import { RFLAGS_FIXED } from '../cpu/flags.js';
 import { RSP } from '../cpu/state.js';
 import type { Process } from './process.js';
 import type { Thread } from './thread.js';
+import { mapVdso } from './vdso.js';
 
 /** Signal-frame minimum the kernel advertises for FXSAVE-format frames (reference §1.3, §6). */
 export const MINSIGSTKSZ = 2048;
@@ -27,7 +28,8 @@ export interface ExecInput {
   exePath: string;
   argv: string[];
   envp: string[];
-  vdsoBase?: number;
+  /** Map the vDSO and announce it with AT_SYSINFO_EHDR (default true). */
+  vdso?: boolean;
 }
 
 const enc = new TextEncoder();
@@ -39,10 +41,11 @@ export function execProgram(proc: Process, thread: Thread, input: ExecInput): vo
   as.setBrkStart(loaded.end);
   const stackProt = PROT_READ | PROT_WRITE | (image.stackFlags & PF_X ? PROT_EXEC : 0);
   as.map(STACK_TOP - STACK_SIZE, STACK_SIZE, stackProt, '[stack]');
+  const vdsoBase = input.vdso === false ? 0 : mapVdso(proc);
 
   const cfg = proc.kernel.config;
   const auxv: [number, number][] = [];
-  if (input.vdsoBase) auxv.push([AT_SYSINFO_EHDR, input.vdsoBase]);
+  if (vdsoBase) auxv.push([AT_SYSINFO_EHDR, vdsoBase]);
   auxv.push(
     [AT_MINSIGSTKSZ, MINSIGSTKSZ],
     [AT_HWCAP, CPUID1_EDX],
@@ -78,6 +81,7 @@ export function execProgram(proc: Process, thread: Thread, input: ExecInput): vo
 
   // Every register zero except rsp (rdx = 0 matters: glibc registers it with atexit).
   const c = thread.cpu;
+  c.owner = thread;
   c.regs.fill(0);
   c.regs[2 * RSP] = stack.rsp;
   c.rip = loaded.entry;

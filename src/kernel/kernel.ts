@@ -11,6 +11,7 @@ import { RAX, RDI, RSI, RDX, R10, R8, R9 } from '../cpu/state.js';
 import { formatSyscallEntry, formatResult, completeEntry } from './trace.js';
 import './syscalls/index.js';
 import { Vfs } from './vfs/vfs.js';
+import { guestMemory, type SyscallHooks, type SyscallHook } from './hooks.js';
 import type { FileSystem } from './vfs/types.js';
 
 export interface SyscallStat {
@@ -32,6 +33,10 @@ export interface KernelConfig {
   monotonicNs: () => bigint;
   /** Random bytes for AT_RANDOM and getrandom. */
   randomBytes: (n: number) => Uint8Array;
+  /** Deterministic mode: statistics report no host times. */
+  deterministic: boolean;
+  /** Syscall hooks by name or number (see hooks.ts). */
+  hooks: SyscallHooks;
 }
 
 const ARG_REGS = [RDI, RSI, RDX, R10, R8, R9];
@@ -40,7 +45,11 @@ export class Kernel {
   readonly processes = new Map<number, Process>();
   private nextPid = 1000;
   readonly syscallStats = new Map<string, SyscallStat>();
+  /** vDSO entry points served natively, by syscall name. */
+  readonly vdsoCalls = new Map<string, number>();
   private readonly warned = new Set<string>();
+  /** Virtual TSC (deterministic mode) installed on every new thread's CPU. */
+  tscSource: (() => number) | null = null;
   /** Virtual sleep (deterministic mode): advances the clock instead of waiting. */
   sleep: ((ns: bigint) => Promise<void>) | null = null;
 
@@ -88,11 +97,13 @@ export class Kernel {
     this.currentThread = t;
     const regs = t.cpu.regs;
     const nr = regs[2 * RAX + 1] === 0 ? regs[2 * RAX] : -1;
-    const def = nr >= 0 ? SYSCALLS[nr] : undefined;
-    if (!def) {
+    const tableDef = nr >= 0 ? SYSCALLS[nr] : undefined;
+    const hook = this.hasHooks ? this.hookFor(nr, tableDef) : undefined;
+    if (!tableDef && !hook) {
       this.unknownSyscall(t, nr);
       return;
     }
+    const def: SyscallDef = tableDef ?? unknownDef(nr);
     const args: number[] = new Array(6);
     for (let k = 0; k < 6; k++) {
       const r = ARG_REGS[k];
@@ -104,7 +115,7 @@ export class Kernel {
     const start = process.hrtime.bigint();
     let result: number | Promise<number>;
     try {
-      result = def.handler(t, args[0], args[1], args[2], args[3], args[4], args[5]);
+      result = hook ? this.runHook(hook, t, def, nr, args) : def.handler(t, args[0], args[1], args[2], args[3], args[4], args[5]);
     } catch (e) {
       result = errnoOf(e, def);
     }
@@ -119,7 +130,7 @@ export class Kernel {
   }
 
   private finish(t: Thread, def: SyscallDef, args: number[], r: number, start: bigint, entryText: string): void {
-    const ns = Number(process.hrtime.bigint() - start);
+    const ns = this.config.deterministic ? 0 : Number(process.hrtime.bigint() - start);
     let st = this.syscallStats.get(def.name);
     if (!st) this.syscallStats.set(def.name, (st = { count: 0, ns: 0 }));
     st.count++;
@@ -132,6 +143,35 @@ export class Kernel {
     }
   }
 
+  private get hasHooks(): boolean {
+    return this.hookCount > 0;
+  }
+  private get hookCount(): number {
+    return Object.keys(this.config.hooks).length;
+  }
+
+  private hookFor(nr: number, def: SyscallDef | undefined): SyscallHook | undefined {
+    const h = this.config.hooks;
+    return (def && h[def.name]) || h[nr] || h[String(nr)];
+  }
+
+  /** Runs a hook; `undefined` from it passes the (possibly modified) call to the table. */
+  private runHook(hook: SyscallHook, t: Thread, def: SyscallDef, nr: number, args: number[]): number | Promise<number> {
+    const pass = (): number | Promise<number> => {
+      if (!SYSCALLS[nr]) return -ENOSYS;
+      try {
+        return def.handler(t, args[0], args[1], args[2], args[3], args[4], args[5]);
+      } catch (e) {
+        return errnoOf(e, def);
+      }
+    };
+    const call = { nr, name: def.name, args, pid: t.process.pid, tid: t.tid, mem: guestMemory(t), pass };
+    const settle = (r: number | undefined | void): number | Promise<number> => (typeof r === 'number' ? r : pass());
+    const r = hook(call);
+    if (r instanceof Promise) return r.then(settle, (e) => errnoOf(e, def));
+    return settle(r);
+  }
+
   private unknownSyscall(t: Thread, nr: number): void {
     this.warnOnce(`sys${nr}`, `x64run: unimplemented syscall ${nr}, returning -ENOSYS`);
     this.config.trace?.(`syscall_${nr}(...) = -1 ENOSYS (Function not implemented)`);
@@ -140,6 +180,11 @@ export class Kernel {
     st.count++;
     setResult(t, -ENOSYS);
   }
+}
+
+/** A table entry for numbers only a hook knows. */
+function unknownDef(nr: number): SyscallDef {
+  return { nr, name: `syscall_${nr}`, args: [], ret: 'hex', support: 'enosys', note: '', blocking: false, handler: () => -ENOSYS };
 }
 
 function errnoOf(e: unknown, def: SyscallDef): number {

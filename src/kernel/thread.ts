@@ -19,6 +19,7 @@ export class Thread {
 
   constructor(readonly process: Process, readonly tid: number, name: string) {
     this.cpu = new Cpu(process.as.mem);
+    this.cpu.owner = this;
     this.name = name.slice(0, 15);
   }
 }

@@ -5,22 +5,24 @@ const R = c.regs;
 let r0l = R[0], r0h = R[1], r6l = R[12], r6h = R[13], r7l = R[14], r7h = R[15];
 let fop = c.fop, fa = c.fa, fb = c.fb, fr = c.fr, fah = c.faHi, fbh = c.fbHi, frh = c.frHi, fcf = c.fcf, frf = c.rflags;
 let t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0;
-let pc = 0, ic = 0;
+let pc = 0, ic = 0, bc = 0;
 const lim = X.limit - c.icount;
 try {
 dispatch: for (;;) switch (L) {
 case 268435456: {
+bc++;
 pc = 0;
 t0 = r7l; t1 = r7h; t2 = r6l; t3 = r6h;
 t6 = (t0 >>> 0) - (t2 >>> 0) - 0; t4 = t6 | 0; t5 = (t1 - t3 - (t6 < 0 ? 1 : 0)) | 0;
 fop = 15; fa = t0; fb = t2; fr = t4; fah = t1; fbh = t3; frh = t5;
 pc = 1;
 if (((t1 >>> 0) < (t3 >>> 0) || (t1 === t3 && (t0 >>> 0) < (t2 >>> 0)))) {
-R[0] = r0l; R[1] = r0h; R[12] = r6l; R[13] = r6h; R[14] = r7l; R[15] = r7h; c.fop = fop; c.fa = fa; c.fb = fb; c.fr = fr; c.faHi = fah; c.fbHi = fbh; c.frHi = frh; c.fcf = fcf; c.rflags = frf; c.icount += ic + 2; c.rip = 268435488; return EX[0] || (EX[0] = X.link(268435488)); /*exit*/
+R[0] = r0l; R[1] = r0h; R[12] = r6l; R[13] = r6h; R[14] = r7l; R[15] = r7h; c.fop = fop; c.fa = fa; c.fb = fb; c.fr = fr; c.faHi = fah; c.fbHi = fbh; c.frHi = frh; c.fcf = fcf; c.rflags = frf; c.blocks += bc; c.icount += ic + 2; c.rip = 268435488; return EX[0] || (EX[0] = X.link(268435488)); /*exit*/
 }
-ic += 2; if (ic >= lim) { R[0] = r0l; R[1] = r0h; R[12] = r6l; R[13] = r6h; R[14] = r7l; R[15] = r7h; c.fop = fop; c.fa = fa; c.fb = fb; c.fr = fr; c.faHi = fah; c.fbHi = fbh; c.frHi = frh; c.fcf = fcf; c.rflags = frf; c.icount += ic; c.rip = 268435461; return X.lookup(268435461); } L = 268435461; continue dispatch; /*exit*/
+ic += 2; if (ic >= lim) { R[0] = r0l; R[1] = r0h; R[12] = r6l; R[13] = r6h; R[14] = r7l; R[15] = r7h; c.fop = fop; c.fa = fa; c.fb = fb; c.fr = fr; c.faHi = fah; c.fbHi = fbh; c.frHi = frh; c.fcf = fcf; c.rflags = frf; c.blocks += bc; c.icount += ic; c.rip = 268435461; return X.lookup(268435461); } L = 268435461; continue dispatch; /*exit*/
 }
 case 268435461: {
+bc++;
 pc = 1024;
 r0l = 2; r0h = 0;
 pc = 1025;
@@ -28,12 +30,12 @@ R[0] = r0l; R[1] = r0h; R[12] = r6l; R[13] = r6h; R[14] = r7l; R[15] = r7h;
 c.fop = fop; c.fa = fa; c.fb = fb; c.fr = fr; c.faHi = fah; c.fbHi = fbh; c.frHi = frh; c.fcf = fcf; c.rflags = frf;
 c.rip = 268435467;
 I[1][1].exec(c, I[1][1]);
-c.icount += ic + 2; return c.exit !== 0 ? null : X.lookup(c.rip); /*exit*/
+c.blocks += bc; c.icount += ic + 2; return c.exit !== 0 ? null : X.lookup(c.rip); /*exit*/
 }
-default: R[0] = r0l; R[1] = r0h; R[12] = r6l; R[13] = r6h; R[14] = r7l; R[15] = r7h; c.fop = fop; c.fa = fa; c.fb = fb; c.fr = fr; c.faHi = fah; c.fbHi = fbh; c.frHi = frh; c.fcf = fcf; c.rflags = frf; c.icount += ic; c.rip = L; return X.lookup(L);
+default: R[0] = r0l; R[1] = r0h; R[12] = r6l; R[13] = r6h; R[14] = r7l; R[15] = r7h; c.fop = fop; c.fa = fa; c.fb = fb; c.fr = fr; c.faHi = fah; c.fbHi = fbh; c.frHi = frh; c.fcf = fcf; c.rflags = frf; c.blocks += bc; c.icount += ic; c.rip = L; return X.lookup(L);
 }
 } catch (e) {
-R[0] = r0l; R[1] = r0h; R[12] = r6l; R[13] = r6h; R[14] = r7l; R[15] = r7h; c.fop = fop; c.fa = fa; c.fb = fb; c.fr = fr; c.faHi = fah; c.fbHi = fbh; c.frHi = frh; c.fcf = fcf; c.rflags = frf; c.icount += ic;
+R[0] = r0l; R[1] = r0h; R[12] = r6l; R[13] = r6h; R[14] = r7l; R[15] = r7h; c.fop = fop; c.fa = fa; c.fb = fb; c.fr = fr; c.faHi = fah; c.fbHi = fbh; c.frHi = frh; c.fcf = fcf; c.rflags = frf; c.blocks += bc; c.icount += ic;
 return X.fault(c, e, BLOCKS[pc >> 10], pc & 1023);
 }
 };
