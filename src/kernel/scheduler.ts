@@ -1,23 +1,36 @@
 /**
- * Runs guest threads: an engine executes a thread until a syscall, a fault or the end of its
- * instruction budget; the scheduler then runs the syscall (awaiting it if it blocks) or turns
- * the fault into the signal's action. Every few slices it yields to the host event loop so
- * timers and host I/O make progress.
+ * The scheduler: guest threads run cooperatively in this one Node thread (DESIGN "Threads and
+ * processes"). Each runnable thread in turn gets a slice: the engine runs it until a syscall, a
+ * fault or the end of its instruction budget. A syscall that blocks returns a Promise; the thread
+ * is parked on it and the others keep running. Before a thread runs, its pending signals are
+ * delivered (handler frame or default action), and timers are polled at every slice boundary.
+ *
+ * When every thread is blocked, the scheduler waits for one of them to be woken, a timer to
+ * expire, or (in deterministic mode) advances virtual time to the earliest deadline. If every
+ * blocked wait can only be ended by another guest thread and nothing else can happen, that is a
+ * deadlock: the run ends with a clear error instead of hanging.
+ *
+ * The order of threads is a fixed function of the run (round robin over thread creation order,
+ * slices measured in instructions), so deterministic mode also fixes the interleaving.
  */
 import { Exit, type CpuFault } from '../cpu/state.js';
 import { Engine, DEFAULT_JIT, type JitOptions } from '../jit/engine.js';
 import type { Kernel } from './kernel.js';
 import type { Process } from './process.js';
 import type { Thread } from './thread.js';
-import { CORE_SIGNALS } from './signals.js';
+import { isInternalWait } from './wait.js';
+import { SYSCALLS } from './syscall-table.js';
+import { deliverOne, hasDeliverable, SIGXCPU } from './signal.js';
 
-/** Instructions per slice: large enough to amortise the loop, small enough to keep timers responsive. */
+/** Instructions per slice: large enough to amortise the loop, small enough for fair threads and prompt timers. */
 export const SLICE_BUDGET = 200_000;
 
 export interface RunLimits {
-  /** Stop the guest (SIGXCPU-like) after this many instructions; 0 = unlimited. */
+  /** Stop the guest (SIGXCPU) after this many instructions; 0 = unlimited. */
   maxInstructions: number;
   jit?: JitOptions;
+  /** Deterministic mode: advance virtual time when every thread waits. */
+  advanceVirtualTime?: (ns: bigint) => void;
 }
 
 export interface FaultReport {
@@ -26,13 +39,23 @@ export interface FaultReport {
   thread: Thread;
 }
 
+export class DeadlockError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeadlockError';
+  }
+}
+
 export class Scheduler {
   lastFault: FaultReport | null = null;
+  /** Set when the run ended in a deadlock (every thread blocked forever). */
+  deadlock: string | null = null;
   slices = 0;
+  private rr = 0;
+  readonly engines = new Map<Process, Engine>();
+  private lastYield = 0;
 
   constructor(readonly kernel: Kernel, readonly limits: RunLimits) {}
-
-  readonly engines = new Map<Process, Engine>();
 
   engineFor(proc: Process): Engine {
     let e = this.engines.get(proc);
@@ -45,30 +68,165 @@ export class Scheduler {
     return e;
   }
 
+  /** Runs until the process exits. */
   async run(proc: Process): Promise<void> {
-    const t = proc.threads[0];
-    const c = t.cpu;
-    const engine = this.engineFor(proc);
     while (!proc.exit) {
-      const exit = engine.run(c, SLICE_BUDGET);
-      if (exit === Exit.Syscall) {
-        const pending = this.kernel.syscall(t);
-        if (pending) await pending;
-      } else if (exit === Exit.Fault) {
-        this.fatalSignal(proc, t);
+      const live = proc.threads.filter((t) => !t.exited);
+      if (live.length === 0) { proc.exit = { code: 0 }; break; }
+      this.kernel.timers.poll(this.kernel);
+      const t = this.pickRunnable(live);
+      if (t) {
+        this.runSlice(proc, t);
+        if ((++this.slices & 7) === 0 || this.hostIdleDue(t)) await new Promise<void>((r) => setImmediate(r));
+        continue;
       }
-      if (this.limits.maxInstructions && c.icount >= this.limits.maxInstructions && !proc.exit) {
-        this.kernel.config.warn(`x64run: instruction limit (${this.limits.maxInstructions}) reached, killing the guest`);
-        proc.exit = { signal: 24 /* SIGXCPU */, core: true };
-      }
-      if ((++this.slices & 15) === 0) await new Promise<void>((r) => setImmediate(r));
+      await this.waitForEvent(proc, live);
     }
   }
 
-  /** Default action for a CPU fault: terminate with the signal (and "core"). Handlers come with the signals issue. */
-  private fatalSignal(proc: Process, t: Thread): void {
-    const f = t.cpu.fault!;
-    this.lastFault = { fault: f, rip: t.cpu.rip, thread: t };
-    proc.exit = { signal: f.signo, core: CORE_SIGNALS.has(f.signo) };
+  /** Round robin over runnable threads (not blocked, or blocked but with a signal to take). */
+  private pickRunnable(live: Thread[]): Thread | null {
+    const n = live.length;
+    for (let k = 0; k < n; k++) {
+      const t = live[(this.rr + k) % n];
+      if (t.blocked === null) {
+        this.rr = (this.rr + k + 1) % n;
+        return t;
+      }
+    }
+    return null;
   }
+
+  /** Yield to the host event loop regularly so host timers and I/O callbacks run. */
+  private hostIdleDue(t: Thread): boolean {
+    if (t.cpu.icount - this.lastYield > 20_000_000) {
+      this.lastYield = t.cpu.icount;
+      return true;
+    }
+    return false;
+  }
+
+  private runSlice(proc: Process, t: Thread): void {
+    // Deliver pending signals first (the thread is at an instruction boundary).
+    if (!this.deliverSignals(proc, t) || proc.exit || t.exited) return;
+    const c = t.cpu;
+    const engine = this.engineFor(proc);
+    const exit = engine.run(c, SLICE_BUDGET);
+    if (exit === Exit.Syscall) {
+      const pending = this.kernel.syscall(t);
+      if (pending) this.park(t, pending);
+      else if (t.yielded) { t.yielded = false; }
+    } else if (exit === Exit.Fault) {
+      const f = c.fault!;
+      c.fault = null;
+      this.lastFault = { fault: f, rip: c.rip, thread: t };
+      this.kernel.forceSignal(t, { signo: f.signo, errno: 0, code: f.code, addr: f.addr, trapno: f.trapno, err: f.err });
+      this.deliverSignals(proc, t);
+      if (!proc.exit) this.lastFault = null;
+    }
+    if (this.limits.maxInstructions && !proc.exit) {
+      const total = proc.threads.reduce((s, x) => s + x.cpu.icount, 0);
+      if (total >= this.limits.maxInstructions) {
+        this.kernel.config.warn(`x64run: instruction limit (${this.limits.maxInstructions}) reached, killing the guest`);
+        proc.exit = { signal: SIGXCPU, core: true };
+      }
+    }
+  }
+
+  /** Parks a thread on its blocking syscall. */
+  private park(t: Thread, pending: Promise<void>): void {
+    t.blockedInternal = isInternalWait(pending);
+    const p = pending.then(() => {
+      t.blocked = null;
+      t.blockedInternal = false;
+    }, (e) => {
+      t.blocked = null;
+      throw e;
+    });
+    t.blocked = p;
+  }
+
+  /**
+   * Delivers the thread's pending signals. Returns false if the thread must not run now (the
+   * process died). Default actions that kill end the process with that signal.
+   */
+  private deliverSignals(proc: Process, t: Thread): boolean {
+    for (let n = 0; n < 64 && hasDeliverable(t); n++) {
+      const restart = t.restartNr >= 0 ? { nr: t.restartNr } : null;
+      let r;
+      try {
+        r = deliverOne(t, restart);
+      } catch {
+        // The frame could not be written (bad stack): the kernel kills with SIGSEGV.
+        proc.exit ??= { signal: 11, core: true };
+        return false;
+      }
+      if (!r) break;
+      t.restartNr = -1;
+      t.interrupted = false;
+      if (r.kill) {
+        proc.exit ??= { signal: r.kill.signal, core: r.kill.core };
+        for (const x of proc.threads) { x.exited = true; x.interrupt?.(); }
+        return false;
+      }
+      if (r.handled) break; // run the handler; further signals are delivered when it returns or later
+    }
+    t.restartNr = -1;
+    t.interrupted = false;
+    return true;
+  }
+
+  /** Every live thread is blocked: wait for a wake-up, a timer, or report a deadlock. */
+  private async waitForEvent(proc: Process, live: Thread[]): Promise<void> {
+    const k = this.kernel;
+    const blocked = live.filter((t) => t.blocked !== null);
+    // Deterministic mode: jump virtual time to the earliest deadline (sleep, timed futex, timer).
+    if (this.limits.advanceVirtualTime) {
+      const now = k.config.monotonicNs();
+      let best: bigint | null = null;
+      for (const t of blocked) if (t.virtualDeadline && (best === null || t.virtualDeadline.atNs < best)) best = t.virtualDeadline.atNs;
+      const timerNs = k.timers.nextRealDelayNs(k);
+      if (timerNs !== null && (best === null || now + timerNs < best)) best = now + timerNs;
+      if (best !== null) {
+        if (best > now) this.limits.advanceVirtualTime(best - now);
+        for (const t of blocked) {
+          if (t.virtualDeadline && t.virtualDeadline.atNs <= k.config.monotonicNs()) {
+            const v = t.virtualDeadline;
+            t.virtualDeadline = null;
+            v.fire();
+          }
+        }
+        k.timers.poll(k);
+        await settleMicrotasks();
+        return;
+      }
+    }
+    const timerMs = k.timers.nextRealDelayMs(k);
+    if (k.hostTimers === 0 && timerMs === null && blocked.every((t) => t.blockedInternal)) {
+      // Give pending wake-ups (already-settled promises) a chance before calling it a deadlock.
+      await settleMicrotasks();
+      if (live.some((t) => t.blocked === null) || proc.exit) return;
+      this.deadlock = `deadlock: all ${live.length} thread(s) are blocked waiting for each other ` +
+        `(${blocked.map((t) => `tid ${t.tid} in ${syscallName(t)}`).join(', ')})`;
+      proc.exit = { signal: 9, core: false };
+      return;
+    }
+    const waits: Promise<unknown>[] = blocked.map((t) => t.blocked!.catch(() => undefined));
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    if (timerMs !== null) waits.push(new Promise<void>((r) => { timer = setTimeout(r, Math.max(1, timerMs)); }));
+    waits.push(new Promise<void>((r) => { k.onSignal = r; }));
+    await Promise.race(waits);
+    k.onSignal = null;
+    if (timer) clearTimeout(timer);
+  }
+}
+
+function syscallName(t: Thread): string {
+  return t.blockedNr >= 0 ? SYSCALLS[t.blockedNr]?.name ?? `syscall ${t.blockedNr}` : 'a blocking syscall';
+}
+
+/** Lets promise continuations that are already due run (wake-ups propagate through microtasks). */
+async function settleMicrotasks(): Promise<void> {
+  for (let k = 0; k < 4; k++) await Promise.resolve();
+  await new Promise<void>((r) => setImmediate(r));
 }

@@ -1,9 +1,13 @@
 /**
  * A guest thread: its CPU state and the per-thread kernel state Linux keeps in task_struct
- * (tid, clear_child_tid, robust list head, signal mask, comm name).
+ * (tid, clear_child_tid, robust list head, signal mask and pending set, alternate signal stack,
+ * comm name) and what the scheduler needs to know while it is blocked.
  */
 import { Cpu } from '../cpu/state.js';
 import type { Process } from './process.js';
+import { ThreadSignals } from './signal.js';
+import { SyscallError } from './syscall-table.js';
+import { EINTR } from './errno.js';
 
 export class Thread {
   readonly cpu: Cpu;
@@ -11,15 +15,74 @@ export class Thread {
   clearChildTid = 0;
   robustListHead = 0;
   robustListLen = 0;
-  /** Blocked signals (bit n-1 for signal n). */
-  sigmask = 0n;
+  readonly signals = new ThreadSignals();
   /** prctl(PR_SET_NAME) / comm, at most 15 bytes. */
   name: string;
   exited = false;
+
+  // ---- scheduler state
+  /** The pending result of a blocking syscall; the thread is not runnable while it is set. */
+  blocked: Promise<void> | null = null;
+  /** The wait can only end through another guest thread (pipes, futexes): deadlock detection. */
+  blockedInternal = false;
+  /** Number of the syscall the thread is blocked in (for SA_RESTART). */
+  blockedNr = -1;
+  /** Rejects the current interruptible wait (a signal arrived). */
+  interrupt: (() => void) | null = null;
+  /** The syscall was interrupted by a signal: deliver it with restart semantics. */
+  interrupted = false;
+  /** Syscall number to restart under SA_RESTART after the signal (-1: none). */
+  restartNr = -1;
+  /** sched_yield asked to give the CPU to another thread. */
+  yielded = false;
+  /** Deterministic mode: a timed wait that ends when virtual time (CLOCK_MONOTONIC) reaches `atNs`. */
+  virtualDeadline: { atNs: bigint; fire: () => void } | null = null;
 
   constructor(readonly process: Process, readonly tid: number, name: string) {
     this.cpu = new Cpu(process.as.mem);
     this.cpu.owner = this;
     this.name = name.slice(0, 15);
+  }
+
+  /**
+   * Waits until `settle` is called (by a wake-up) or a signal interrupts the wait, which makes
+   * the syscall fail with EINTR (or restart under SA_RESTART). Use for every blocking wait.
+   */
+  waitFor(register: (settle: () => void) => void, cancel?: () => void): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let done = false;
+      const settle = () => {
+        if (done) return;
+        done = true;
+        this.interrupt = null;
+        resolve();
+      };
+      this.interrupt = () => {
+        if (done) return;
+        done = true;
+        this.interrupt = null;
+        cancel?.();
+        this.interrupted = true;
+        reject(new SyscallError(EINTR));
+      };
+      register(settle);
+    });
+  }
+
+  /** Interruptible sleep on the host clock (virtual clock in deterministic mode). */
+  sleepMs(ms: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const k = this.process.kernel;
+    if (k.sleep) {
+      // Deterministic mode: the sleep ends when the scheduler advances virtual time to it.
+      const atNs = k.config.monotonicNs() + BigInt(Math.round(ms * 1e6));
+      return this.waitFor((settle) => { this.virtualDeadline = { atNs, fire: settle }; }, () => { this.virtualDeadline = null; });
+    }
+    return this.waitFor((settle) => {
+      k.hostTimers++;
+      timer = setTimeout(() => { k.hostTimers--; timer = null; settle(); }, Math.max(0, ms));
+    }, () => {
+      if (timer) { clearTimeout(timer); k.hostTimers--; timer = null; }
+    });
   }
 }
