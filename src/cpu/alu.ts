@@ -9,7 +9,8 @@
 import type { Cpu } from './state.js';
 import type { Insn, Handler } from './insn.js';
 import { K_ADD, K_ADC, K_SUB, K_SBB, K_LOGIC, K_INC, K_DEC, SZ64, getCF } from './flags.js';
-import { ea, readOperand, writeOperand, readOperand64, writeOperand64 } from './operands.js';
+import { ea, readOperand, writeOperand, readOperand64, writeOperand64, probeWrite } from './operands.js';
+import { OP_MEM } from './insn.js';
 import { def, defMatching, beginFamily, type Factory } from './dispatch.js';
 
 /** Result masks by size code (SZ8, SZ16, SZ32). */
@@ -141,6 +142,7 @@ export function binary(op: Bin, op64: Bin64, store: boolean): Factory {
     if (d.s0 === 8) {
       return (c, i) => {
         const a = i.msize !== 0 ? ea(c, i) : 0;
+        if (store && i.k0 === OP_MEM) probeWrite(c, a, 8);
         const xl = readOperand64(c, i, i.k0, i.r0, a), xh = c.hi;
         const yl = readOperand64(c, i, i.k1, i.r1, a), yh = c.hi;
         const rl = op64(c, xl, xh, yl, yh);
@@ -150,6 +152,7 @@ export function binary(op: Bin, op64: Bin64, store: boolean): Factory {
     const sz = SZ[d.s0];
     return (c, i) => {
       const a = i.msize !== 0 ? ea(c, i) : 0;
+      if (store && i.k0 === OP_MEM) probeWrite(c, a, i.s0);
       const x = readOperand(c, i, i.k0, i.r0, i.s0, a);
       const y = readOperand(c, i, i.k1, i.r1, i.s0, a);
       const r = op(c, x, y, sz);
@@ -164,6 +167,7 @@ export function unary(op: Un, op64: Un64): Factory {
     if (d.s0 === 8) {
       return (c, i) => {
         const a = i.msize !== 0 ? ea(c, i) : 0;
+        if (i.k0 === OP_MEM) probeWrite(c, a, 8);
         const xl = readOperand64(c, i, i.k0, i.r0, a);
         const rl = op64(c, xl, c.hi);
         writeOperand64(c, i.k0, i.r0, a, rl, c.hi);
@@ -172,6 +176,7 @@ export function unary(op: Un, op64: Un64): Factory {
     const sz = SZ[d.s0];
     return (c, i) => {
       const a = i.msize !== 0 ? ea(c, i) : 0;
+      if (i.k0 === OP_MEM) probeWrite(c, a, i.s0);
       const x = readOperand(c, i, i.k0, i.r0, i.s0, a);
       writeOperand(c, i.k0, i.r0, i.s0, a, op(c, x, sz));
     };

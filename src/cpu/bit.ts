@@ -11,7 +11,7 @@ import type { Cpu } from './state.js';
 import type { Insn, Handler } from './insn.js';
 import { OP_GPR, OP_IMM, OP_MEM } from './insn.js';
 import { materialize, setArith, CF, ZF } from './flags.js';
-import { ea, readOperand, writeOperand, getGpr, setGpr, readMem, writeMem } from './operands.js';
+import { ea, eaPlus, readOperand, writeOperand, getGpr, setGpr, readMem, writeMem, probeWrite } from './operands.js';
 import { defMatching, beginFamily, type Factory } from './dispatch.js';
 import { ctz32 } from './int64.js';
 
@@ -28,14 +28,17 @@ function btFactory(kind: number): Factory {
         off = i.imm & (bits - 1);
         if (i.k0 === OP_MEM) addr = ea(c, i);
       } else if (i.k0 === OP_MEM) {
-        // signed offset of the operand size; memory operand selects the unit containing the bit
-        let o: number;
-        if (bits === 64) o = c.regs[2 * i.r1 + 1] * 4294967296 + (c.regs[2 * i.r1] >>> 0);
-        else if (bits === 32) o = c.regs[2 * i.r1];
-        else o = (c.regs[2 * i.r1] << 16) >> 16;
-        const unit = Math.floor(o / bits);
-        addr = ea(c, i) + unit * (bits / 8);
-        off = o - unit * bits;
+        // Signed offset of the operand size: the bit string starts at the effective address and the
+        // access is to the operand-size unit holding the bit, at EA + (offset >> log2(bits)) * bytes,
+        // computed exactly (it wraps like any address, at 2^32 with a 0x67 prefix).
+        let o: bigint;
+        if (bits === 64) o = (BigInt(c.regs[2 * i.r1 + 1]) << 32n) | BigInt(c.regs[2 * i.r1] >>> 0);
+        else if (bits === 32) o = BigInt(c.regs[2 * i.r1]);
+        else o = BigInt((c.regs[2 * i.r1] << 16) >> 16);
+        const sh = bits === 64 ? 6n : bits === 32 ? 5n : 4n;
+        const unit = o >> sh; // floor
+        addr = eaPlus(c, i, unit * BigInt(bits / 8));
+        off = Number(o - (unit << sh));
       } else {
         off = (bits === 64 ? c.regs[2 * i.r1] : getGpr(c, i.r1, i.s0)) & (bits - 1);
       }
@@ -43,6 +46,11 @@ function btFactory(kind: number): Factory {
       const wordSize = bits === 16 ? 2 : 4;
       const k = i.k0;
       const r = i.r0;
+      // The CPU accesses the whole operand-size unit (bts/btr/btc as a write): fault on it first.
+      if (k === OP_MEM) {
+        if (kind !== BT) probeWrite(c, addr, bits / 8);
+        else c.mem.checkRead(addr, bits / 8);
+      }
       let a = addr;
       let hiHalf = false;
       if (bits === 64 && off >= 32) { off -= 32; hiHalf = true; if (k === OP_MEM) a += 4; }

@@ -7,7 +7,7 @@ import { RCX } from './state.js';
 import { OP_BRANCH, OP_GPR } from './insn.js';
 import { cond, getZF } from './flags.js';
 import { ea } from './operands.js';
-import { push64, pop64, sp } from './stack.js';
+import { push64, peek64, dropStack, sp } from './stack.js';
 import { def, defMatching, beginFamily, type Factory } from './dispatch.js';
 import { generalProtection } from './exceptions.js';
 
@@ -20,9 +20,14 @@ const TWO32 = 4294967296;
  */
 function setRip64(c: { rip: number }, lo: number, hi: number): void {
   if (hi === 0) { c.rip = lo >>> 0; return; }
+  checkTarget(hi);
+  c.rip = (hi >>> 0) * TWO32 + (lo >>> 0);
+}
+
+/** #GP for a non-canonical branch target, raised before the branch changes anything (rsp included). */
+function checkTarget(hi: number): void {
   const top = hi >> 15;
   if (top !== 0 && top !== -1) generalProtection('branch to a non-canonical address');
-  c.rip = (hi >>> 0) * TWO32 + (lo >>> 0);
 }
 
 const jmp: Factory = (d) => {
@@ -49,14 +54,16 @@ const call: Factory = (d) => {
     let lo, hi;
     if (i.k0 === OP_GPR) { lo = c.regs[2 * i.r0]; hi = c.regs[2 * i.r0 + 1]; }
     else { lo = c.mem.read64(ea(c, i)); hi = c.mem.hi; }
+    checkTarget(hi);
     push64(c, i.next, 0);
     setRip64(c, lo, hi);
   };
 };
 
 const ret: Factory = () => (c) => {
-  const lo = pop64(c);
-  setRip64(c, lo, c.hi);
+  const lo = peek64(c);
+  setRip64(c, lo, c.hi); // may raise #GP: rsp is only popped once the target is known to be canonical
+  dropStack(c, 8);
 };
 
 const retImm: Factory = () => (c, i) => {
@@ -64,9 +71,9 @@ const retImm: Factory = () => (c, i) => {
   const lo = c.mem.read64(s);
   const hi = c.mem.hi;
   const n = s + 8 + (i.imm & 0xffff);
+  setRip64(c, lo, hi);
   c.regs[2 * 4] = n | 0;
   c.regs[2 * 4 + 1] = n >= TWO32 ? 1 : 0;
-  setRip64(c, lo, hi);
 };
 
 /** loop: decrement rcx (or ecx with 0x67) without touching flags; branch if non-zero (and ZF condition). */

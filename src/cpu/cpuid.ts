@@ -15,8 +15,13 @@ const SYSCALL = 1 << 11, NX = 1 << 20, LM = 1 << 29;
 
 /** CPUID.1:EDX as advertised; also AT_HWCAP (the kernel passes CPUID.1:EDX there). */
 export const CPUID1_EDX = (FPU | TSC | CX8 | CMOV | CLFSH | MMX | FXSR | SSE | SSE2) >>> 0;
-/** CPUID.1:ECX: nothing beyond SSE2 yet (SSE3, CX16 come with the ISA oracle). */
-export const CPUID1_ECX = 0;
+// CPUID.1:ECX
+const SSE3 = 1 << 0, CX16 = 1 << 13;
+/**
+ * CPUID.1:ECX: SSE3 and CMPXCHG16B, whose every form passes the instruction oracle (test/isa:
+ * addsub/hadd/hsub/movddup/movshdup/movsldup/lddqu/fisttp, cmpxchg16b).
+ */
+export const CPUID1_ECX = (SSE3 | CX16) >>> 0;
 
 const vendor = 'AuthenticAMD';
 const vendorWords = [0, 4, 8].map((o) =>

@@ -109,7 +109,8 @@ export function convert(ins: Instruction, bytes: Uint8Array): Insn {
           i.a32 = mb === Register.EIP;
         } else {
           const b = addrReg(mb);
-          const x = addrReg(mx);
+          // xlat's implicit index is AL: its handler adds it (mov.ts), the EA here is just [rbx].
+          const x = mx === Register.AL ? { num: -1, is32: false } : addrReg(mx);
           i.base = b.num;
           i.index = x.num;
           i.a32 = b.is32 || x.is32;

@@ -14,3 +14,4 @@ import './system.js';
 import './sse/move.js';
 import './sse/int.js';
 import './sse/float.js';
+import './x87.js';

@@ -8,7 +8,7 @@ import { RAX, RDX, RBX, RCX } from './state.js';
 import type { Insn, Handler } from './insn.js';
 import { OP_GPR, OP_SEG } from './insn.js';
 import { cond, ZF, materialize } from './flags.js';
-import { ea, getGpr, setGpr, readOperand, writeOperand, readOperand64, writeOperand64 } from './operands.js';
+import { ea, eaPlus, getGpr, setGpr, readOperand, writeOperand, readOperand64, writeOperand64, probeWrite } from './operands.js';
 import { generalProtection } from './exceptions.js';
 import { def, defMatching, beginFamily, type Factory } from './dispatch.js';
 import { add, add64, sub, sub64, SZ } from './alu.js';
@@ -99,6 +99,7 @@ const xchg: Factory = (d) => {
   if (d.s0 === 8) {
     return (c, i) => {
       const a = i.msize !== 0 ? ea(c, i) : 0;
+      if (i.msize !== 0) probeWrite(c, a, 8);
       const xl = readOperand64(c, i, i.k0, i.r0, a), xh = c.hi;
       const yl = readOperand64(c, i, i.k1, i.r1, a), yh = c.hi;
       // Memory (if any) is operand 0 or 1; write it first so a fault leaves registers untouched.
@@ -108,6 +109,7 @@ const xchg: Factory = (d) => {
   }
   return (c, i) => {
     const a = i.msize !== 0 ? ea(c, i) : 0;
+    if (i.msize !== 0) probeWrite(c, a, i.s0);
     const x = readOperand(c, i, i.k0, i.r0, i.s0, a);
     const y = readOperand(c, i, i.k1, i.r1, i.s0, a);
     if (i.k0 === OP_GPR) { writeOperand(c, i.k1, i.r1, i.s0, a, x); writeOperand(c, i.k0, i.r0, i.s0, a, y); }
@@ -119,6 +121,7 @@ const xadd: Factory = (d) => {
   if (d.s0 === 8) {
     return (c, i) => {
       const a = i.msize !== 0 ? ea(c, i) : 0;
+      if (i.msize !== 0) probeWrite(c, a, 8);
       const xl = readOperand64(c, i, i.k0, i.r0, a), xh = c.hi;
       const yl = readOperand64(c, i, i.k1, i.r1, a), yh = c.hi;
       const rl = add64(c, xl, xh, yl, yh), rh = c.hi;
@@ -130,6 +133,7 @@ const xadd: Factory = (d) => {
   const sz = SZ[d.s0];
   return (c, i) => {
     const a = i.msize !== 0 ? ea(c, i) : 0;
+    if (i.msize !== 0) probeWrite(c, a, i.s0);
     const x = readOperand(c, i, i.k0, i.r0, i.s0, a);
     const y = readOperand(c, i, i.k1, i.r1, i.s0, a);
     const r = add(c, x, y, sz);
@@ -143,6 +147,7 @@ const cmpxchg: Factory = (d) => {
   if (d.s0 === 8) {
     return (c, i) => {
       const a = i.msize !== 0 ? ea(c, i) : 0;
+      if (i.msize !== 0) probeWrite(c, a, 8);
       const dl = readOperand64(c, i, i.k0, i.r0, a), dh = c.hi;
       const al = c.regs[0], ah = c.regs[1];
       sub64(c, al, ah, dl, dh);
@@ -157,13 +162,16 @@ const cmpxchg: Factory = (d) => {
   const sz = SZ[d.s0];
   return (c, i) => {
     const a = i.msize !== 0 ? ea(c, i) : 0;
+    if (i.msize !== 0) probeWrite(c, a, i.s0);
     const dv = readOperand(c, i, i.k0, i.r0, i.s0, a);
     const acc = getGpr(c, RAX, i.s0);
     sub(c, acc, dv, sz);
     if (acc === dv) {
       writeOperand(c, i.k0, i.r0, i.s0, a, getGpr(c, i.r1, i.s0));
     } else {
-      writeOperand(c, i.k0, i.r0, i.s0, a, dv);
+      // A memory destination is written back unchanged (a locked cycle); a register destination is
+      // left alone: AMD does not zero-extend a 32-bit one here (APM CMPXCHG; Intel's write-back would).
+      if (i.k0 !== OP_GPR) writeOperand(c, i.k0, i.r0, i.s0, a, dv);
       setGpr(c, RAX, i.s0, dv);
     }
   };
@@ -172,6 +180,7 @@ const cmpxchg: Factory = (d) => {
 /** cmpxchg8b m64: compare edx:eax with m64; equal -> m64 = ecx:ebx, ZF=1; else edx:eax = m64, ZF=0. */
 const cmpxchg8b: Factory = () => (c, i) => {
   const a = ea(c, i);
+  probeWrite(c, a, 8);
   const lo = c.mem.read32(a), hi = c.mem.read32(a + 4);
   const regs = c.regs;
   materialize(c);
@@ -190,6 +199,7 @@ const cmpxchg8b: Factory = () => (c, i) => {
 const cmpxchg16b: Factory = () => (c, i) => {
   const a = ea(c, i);
   if (a & 15) generalProtection('cmpxchg16b operand not 16-byte aligned');
+  probeWrite(c, a, 16);
   const m = c.mem;
   const l0 = m.read32(a), l1 = m.read32(a + 4), h0 = m.read32(a + 8), h1 = m.read32(a + 12);
   const regs = c.regs;
@@ -274,3 +284,12 @@ def('Cbw', cbw); def('Cwde', cwde); def('Cdqe', cdqe);
 def('Cwd', cwd); def('Cdq', cdq); def('Cqo', cqo);
 defMatching(/^Bswap_r(32|64)$/, bswap);
 defMatching(/^Nop[wdq]$|^Nop_rm(16|32|64)$|^Endbr64$|^Endbr32$|^Pause$|^Lfence|^Mfence|^Sfence|^Prefetch|^Clflush|^Clflushopt|^Reservednop_/, nop);
+
+/** xlat: al = [rbx + zero-extended al] (with 0x67: [ebx + al], wrapping at 2^32; segment override allowed). */
+const xlat: Factory = () => (c, i) => {
+  let a = ea(c, i) + (c.regs[0] & 0xff);
+  if (i.a32) a = a >>> 0;
+  else if (a >= 4294967296) a = eaPlus(c, i, BigInt(c.regs[0] & 0xff));
+  c.regs[0] = (c.regs[0] & ~0xff) | c.mem.read8(a);
+};
+def('Xlat_m8', xlat);

@@ -13,8 +13,12 @@ import type { Cpu } from './state.js';
 import type { Insn } from './insn.js';
 import { OP_GPR, OP_IMM, OP_MEM, SEG_FS, SEG_GS } from './insn.js';
 import { MemoryFault } from '../memory/fault.js';
-import { WINDOW_SIZE } from '../memory/memory.js';
-import { generalProtection } from './exceptions.js';
+import { WINDOW_SIZE, PAGE_SHIFT, PAGE_MASK, PAGE_SIZE, PROT_WRITE } from '../memory/memory.js';
+import { generalProtection, CpuException, SIGBUS, SI_KERNEL } from './exceptions.js';
+import { Decoder, DecoderOptions, InstructionInfoFactory, OpAccess, OpKind } from 'iced-x86';
+
+/** #SS (stack-segment fault) trap number. */
+const X86_TRAP_SS = 12;
 
 const TWO32 = 4294967296;
 
@@ -46,28 +50,69 @@ export function ea(c: Cpu, i: Insn): number {
 
 /** Exact 64-bit effective address; faults if it falls outside the guest window. */
 export function eaSlow(c: Cpu, i: Insn): number {
+  return eaPlus(c, i, 0n);
+}
+
+/**
+ * Exact effective address plus a byte offset (bit strings: bt [m], r), wrapping at 2^32 with a
+ * 0x67 prefix and at 2^64 otherwise; faults like the CPU when it falls outside the window.
+ */
+export function eaPlus(c: Cpu, i: Insn, extra: bigint): number {
   const reg = (r: number) => (BigInt(c.regs[2 * r + 1]) << 32n) | BigInt(c.regs[2 * r] >>> 0);
-  let a = BigInt(i.disp);
+  let a = BigInt(i.disp) + extra;
   if (i.base >= 0) a += reg(i.base);
   if (i.index >= 0) a += reg(i.index) * BigInt(i.scale);
   a = i.a32 ? BigInt.asUintN(32, a) : BigInt.asUintN(64, a);
   if (i.seg !== 0) a = BigInt.asUintN(64, a + BigInt(i.seg === SEG_FS ? c.fsBase : c.gsBase));
-  return checkAddress(a);
+  if (a < BigInt(WINDOW_SIZE)) return Number(a);
+  // Out of the window: fault as the access would (a store faults with the write bit; SDM Vol. 3
+  // 6.15: a non-canonical address through rsp/rbp is #SS, which Linux reports as SIGBUS).
+  return checkAddress(a, memoryWritten(i), i.seg === 0 && (i.base === 4 || i.base === 5));
+}
+
+const writesMemory = new Map<number, boolean>();
+const infoFactory = new InstructionInfoFactory();
+
+/** Whether the instruction writes its memory operand (from iced's operand access; cached per Code). */
+export function memoryWritten(i: Insn): boolean {
+  let w = writesMemory.get(i.code);
+  if (w === undefined) {
+    w = false;
+    const dec = new Decoder(64, i.bytes, DecoderOptions.None);
+    const ins = dec.decode();
+    const info = infoFactory.info(ins);
+    // The explicit memory operand's access (not the stack slot a call also writes).
+    for (let k = 0; k < ins.opCount; k++) {
+      if (ins.opKind(k) !== OpKind.Memory) continue;
+      const acc = info.opAccess(k);
+      if (acc !== OpAccess.Read && acc !== OpAccess.CondRead && acc !== OpAccess.NoMemAccess) w = true;
+    }
+    info.free(); ins.free(); dec.free();
+    writesMemory.set(i.code, w);
+  }
+  return w;
 }
 
 /** A register's value used as an address (rsp, rbp for leave, rsi/rdi for strings): faults outside the window. */
-export function regAddress(c: Cpu, r: number): number {
+export function regAddress(c: Cpu, r: number, write = false): number {
   const hi = c.regs[2 * r + 1];
   if (hi === 0) return c.regs[2 * r] >>> 0;
-  return checkAddress((BigInt(hi >>> 0) << 32n) | BigInt(c.regs[2 * r] >>> 0));
+  return checkAddress((BigInt(hi >>> 0) << 32n) | BigInt(c.regs[2 * r] >>> 0), write, r === 4 || r === 5);
 }
 
-/** Converts an exact 64-bit address to a window offset, or raises the fault Linux raises. */
-export function checkAddress(a: bigint): number {
+/**
+ * Converts an exact 64-bit address to a window offset, or raises the fault Linux raises:
+ * non-canonical -> #GP (SIGSEGV, si_addr 0), or #SS (SIGBUS) for stack references; canonical but
+ * outside the window -> page fault (SIGSEGV SEGV_MAPERR at the address, W bit for stores).
+ */
+export function checkAddress(a: bigint, write = false, stack = false): number {
   if (a < BigInt(WINDOW_SIZE)) return Number(a);
   const top = a >> 47n;
-  if (top !== 0n && top !== 0x1ffffn) generalProtection('non-canonical address'); // #GP: SIGSEGV, si_addr 0
-  throw new MemoryFault(Number(a), false, false);
+  if (top !== 0n && top !== 0x1ffffn) {
+    if (stack) throw new CpuException(SIGBUS, SI_KERNEL, X86_TRAP_SS, 'non-canonical stack address (#SS)', 0);
+    generalProtection('non-canonical address');
+  }
+  throw new MemoryFault(Number(a), write, false);
 }
 
 // ------------------------------------------------------------------ registers
@@ -110,6 +155,17 @@ export function writeMem(c: Cpu, a: number, size: number, v: number): void {
     case 2: c.mem.write16(a, v); return;
     default: c.mem.write8(a, v);
   }
+}
+
+/**
+ * Read-modify-write destinations: the CPU reads them with a write access (SDM Vol. 3 4.7: the
+ * page-fault error code of `add [m], r` on a read-only or absent page has W=1), and a fault leaves
+ * every register and flag as it was. Handlers call this before reading such an operand, so the
+ * fault is raised as a write and before anything was computed.
+ */
+export function probeWrite(c: Cpu, a: number, size: number): void {
+  const m = c.mem;
+  if ((a & PAGE_MASK) > PAGE_SIZE - size || (m.prot[a >>> PAGE_SHIFT] & PROT_WRITE) === 0) m.checkWrite(a, size);
 }
 
 // ------------------------------------------------------------------ generic operands (sizes 1/2/4)

@@ -10,9 +10,9 @@
  */
 import type { Cpu } from './state.js';
 import type { Insn, Handler } from './insn.js';
-import { OP_GPR, OP_IMM } from './insn.js';
+import { OP_GPR, OP_IMM, OP_MEM } from './insn.js';
 import { setArith, materialize, szp, CF, OF, SZ64 } from './flags.js';
-import { ea, readOperand, writeOperand, readOperand64, writeOperand64 } from './operands.js';
+import { ea, readOperand, writeOperand, readOperand64, writeOperand64, probeWrite } from './operands.js';
 import { defMatching, beginFamily, type Factory } from './dispatch.js';
 import { SZ, MASK } from './alu.js';
 import { shl64 as i64shl, shr64 as i64shr, sar64 as i64sar, r64, toBigInt, fromBigInt } from './int64.js';
@@ -90,7 +90,9 @@ export function rcl(c: Cpu, a: number, n: number, sz: number): number {
     cf = out;
   }
   let f = (c.rflags & ~(CF | OF)) | cf;
-  if (n === 1 && (((r & SIGN[sz]) !== 0 ? 1 : 0) ^ cf)) f |= OF;
+  // OF = MSB(result) ^ CF for count 1; AMD computes it the same way when the count is a multiple
+  // of 9 (17) for 8 (16)-bit operands, which rotates nothing (iced reports OF defined there).
+  if ((n === 1 || t === 0) && (((r & SIGN[sz]) !== 0 ? 1 : 0) ^ cf)) f |= OF;
   c.rflags = f;
   return r;
 }
@@ -101,12 +103,15 @@ export function rcr(c: Cpu, a: number, n: number, sz: number): number {
   let cf = c.rflags & CF;
   let r = a & MASK[sz];
   const t = sz === 2 ? n : n % (w + 1);
-  const of = n === 1 && (((r & SIGN[sz]) !== 0 ? 1 : 0) ^ cf) ? OF : 0; // OF = MSB(dest) ^ CF before rotating
   for (let k = 0; k < t; k++) {
     const out = r & 1;
     r = ((r >>> 1) | (cf ? SIGN[sz] : 0)) & MASK[sz];
     cf = out;
   }
+  // OF = the two top bits of the result XORed (for count 1 that is MSB(dest) ^ CF before rotating);
+  // AMD also computes it when the count is a multiple of 9 (17) for 8 (16)-bit operands (see rcl).
+  const msb = (r & SIGN[sz]) !== 0 ? 1 : 0, msb1 = (r & (SIGN[sz] >>> 1)) !== 0 ? 1 : 0;
+  const of = (n === 1 || t === 0) && (msb ^ msb1) ? OF : 0;
   c.rflags = (c.rflags & ~(CF | OF)) | cf | of;
   return r;
 }
@@ -208,7 +213,7 @@ function bit64(lo: number, hi: number, k: number): number {
 /** shld dst, src, n: dst = (dst:src) << n, upper half (SDM SHLD). 16-bit counts > 16 are undefined. */
 export function shld(c: Cpu, d: number, s: number, n: number, sz: number): number {
   const w = BITS[sz];
-  const big = (BigInt(d & MASK[sz]) << BigInt(w)) | BigInt(s & MASK[sz] >>> 0);
+  const big = (BigInt((d & MASK[sz]) >>> 0) << BigInt(w)) | BigInt((s & MASK[sz]) >>> 0);
   const wide = BigInt.asUintN(2 * w, big << BigInt(n));
   const r = Number(BigInt.asUintN(w, wide >> BigInt(w))) | 0;
   const cf = Number((big >> BigInt(2 * w - n)) & 1n);
@@ -270,6 +275,7 @@ function shiftFactory(op: Shift32, op64: Shift64): Factory {
       return (c, i) => {
         const n = (one ? 1 : countOf(c, i, 1)) & 63;
         const a = i.msize !== 0 ? ea(c, i) : 0;
+        if (i.k0 === OP_MEM) probeWrite(c, a, i.s0);
         const lo = readOperand64(c, i, i.k0, i.r0, a);
         if (n === 0) return;
         const rl = op64(c, lo, c.hi, n);
@@ -280,6 +286,7 @@ function shiftFactory(op: Shift32, op64: Shift64): Factory {
     return (c, i) => {
       const n = (one ? 1 : countOf(c, i, 1)) & 31;
       const a = i.msize !== 0 ? ea(c, i) : 0;
+        if (i.k0 === OP_MEM) probeWrite(c, a, i.s0);
       const v = readOperand(c, i, i.k0, i.r0, i.s0, a);
       if (n === 0) {
         if (i.k0 === OP_GPR && i.s0 === 4) c.regs[2 * i.r0 + 1] = 0;
@@ -299,6 +306,7 @@ function doubleShift(op: Dbl, op64: Dbl64): Factory {
       return (c, i) => {
         const n = countOf(c, i, 2) & 63;
         const a = i.msize !== 0 ? ea(c, i) : 0;
+        if (i.k0 === OP_MEM) probeWrite(c, a, i.s0);
         const dl = readOperand64(c, i, i.k0, i.r0, a), dh = c.hi;
         if (n === 0) return;
         const rl = op64(c, dl, dh, c.regs[2 * i.r1], c.regs[2 * i.r1 + 1], n);
@@ -309,6 +317,7 @@ function doubleShift(op: Dbl, op64: Dbl64): Factory {
     return (c, i) => {
       const n = countOf(c, i, 2) & 31;
       const a = i.msize !== 0 ? ea(c, i) : 0;
+        if (i.k0 === OP_MEM) probeWrite(c, a, i.s0);
       const v = readOperand(c, i, i.k0, i.r0, i.s0, a);
       if (n === 0) {
         if (i.k0 === OP_GPR && i.s0 === 4) c.regs[2 * i.r0 + 1] = 0;

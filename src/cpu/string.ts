@@ -32,11 +32,29 @@ function setReg(c: Cpu, r: number, a32: boolean, v: number): void {
 }
 
 /** Address in the window for rsi/rdi (+ segment base for the source). */
-function addrOf(c: Cpu, r: number, a32: boolean, seg: number): number {
+function addrOf(c: Cpu, r: number, a32: boolean, seg: number, write = false): number {
   let a = a32 ? c.regs[2 * r] >>> 0 : c.regs[2 * r + 1] === 0 ? c.regs[2 * r] >>> 0 : -1;
-  if (a < 0) a = checkAddress((BigInt(c.regs[2 * r + 1] >>> 0) << 32n) | BigInt(c.regs[2 * r] >>> 0));
+  if (a < 0) a = checkAddress((BigInt(c.regs[2 * r + 1] >>> 0) << 32n) | BigInt(c.regs[2 * r] >>> 0), write);
   if (seg !== 0) a += seg === SEG_FS ? c.fsBase : c.gsBase;
   return a;
+}
+
+/**
+ * rcx (ecx with 0x67) -= 1 on the register halves, exact for every count (a double loses the low
+ * bits of counts above 2^53); returns whether it is still non-zero.
+ */
+function decRcx(c: Cpu, a32: boolean): boolean {
+  const r = c.regs;
+  if (a32) {
+    const v = (r[2 * RCX] - 1) | 0;
+    r[2 * RCX] = v;
+    r[2 * RCX + 1] = 0;
+    return v !== 0;
+  }
+  const lo = (r[2 * RCX] - 1) | 0;
+  if (lo === -1) r[2 * RCX + 1] = (r[2 * RCX + 1] - 1) | 0;
+  r[2 * RCX] = lo;
+  return lo !== 0 || r[2 * RCX + 1] !== 0;
 }
 
 function count(c: Cpu, a32: boolean): number {
@@ -61,7 +79,7 @@ const movs: Factory = (d: Insn): Handler => {
     const step = c.rflags & DF ? -size : size;
     if (i.rep === REP_NONE) {
       const v = readElem(c, addrOf(c, RSI, i.a32, i.seg), size);
-      writeElem(c, addrOf(c, RDI, i.a32, 0), size, v, c.hi);
+      writeElem(c, addrOf(c, RDI, i.a32, 0, true), size, v, c.hi);
       setReg(c, RSI, i.a32, reg(c, RSI, i.a32) + step);
       setReg(c, RDI, i.a32, reg(c, RDI, i.a32) + step);
       return;
@@ -69,13 +87,12 @@ const movs: Factory = (d: Insn): Handler => {
     let n = count(c, i.a32);
     if (n === 0) return;
     if (step > 0 && bulkMovs(c, i, size, n)) return;
-    while (n > 0) {
+    for (;;) {
       const v = readElem(c, addrOf(c, RSI, i.a32, i.seg), size);
-      writeElem(c, addrOf(c, RDI, i.a32, 0), size, v, c.hi);
+      writeElem(c, addrOf(c, RDI, i.a32, 0, true), size, v, c.hi);
       setReg(c, RSI, i.a32, reg(c, RSI, i.a32) + step);
       setReg(c, RDI, i.a32, reg(c, RDI, i.a32) + step);
-      n--;
-      setReg(c, RCX, i.a32, n);
+      if (!decRcx(c, i.a32)) break;
     }
   };
 };
@@ -112,18 +129,17 @@ const stos: Factory = (d: Insn): Handler => {
     const lo = size === 8 ? c.regs[0] : getGpr(c, RAX, size);
     const hi = c.regs[1];
     if (i.rep === REP_NONE) {
-      writeElem(c, addrOf(c, RDI, i.a32, 0), size, lo, hi);
+      writeElem(c, addrOf(c, RDI, i.a32, 0, true), size, lo, hi);
       setReg(c, RDI, i.a32, reg(c, RDI, i.a32) + step);
       return;
     }
     let n = count(c, i.a32);
     if (n === 0) return;
     if (step > 0 && bulkStos(c, i, size, n, lo, hi)) return;
-    while (n > 0) {
-      writeElem(c, addrOf(c, RDI, i.a32, 0), size, lo, hi);
+    for (;;) {
+      writeElem(c, addrOf(c, RDI, i.a32, 0, true), size, lo, hi);
       setReg(c, RDI, i.a32, reg(c, RDI, i.a32) + step);
-      n--;
-      setReg(c, RCX, i.a32, n);
+      if (!decRcx(c, i.a32)) break;
     }
   };
 };
@@ -163,13 +179,12 @@ const lods: Factory = (d: Insn): Handler => {
   const size = d.msize;
   return (c, i) => {
     const step = c.rflags & DF ? -size : size;
-    let n = i.rep === REP_NONE ? 1 : count(c, i.a32);
-    while (n > 0) {
+    if (i.rep !== REP_NONE && count(c, i.a32) === 0) return;
+    for (;;) {
       const v = readElem(c, addrOf(c, RSI, i.a32, i.seg), size);
       if (size === 8) { c.regs[0] = v; c.regs[1] = c.hi; } else setGpr(c, RAX, size, v);
       setReg(c, RSI, i.a32, reg(c, RSI, i.a32) + step);
-      n--;
-      if (i.rep !== REP_NONE) setReg(c, RCX, i.a32, n);
+      if (i.rep === REP_NONE || !decRcx(c, i.a32)) break;
     }
   };
 };
@@ -183,8 +198,8 @@ function compareFactory(isScas: boolean): Factory {
     const sz = SZ[size];
     return (c, i) => {
       const step = c.rflags & DF ? -size : size;
-      let n = i.rep === REP_NONE ? 1 : count(c, i.a32);
-      while (n > 0) {
+      if (i.rep !== REP_NONE && count(c, i.a32) === 0) return;
+      for (;;) {
         let al: number, ah = 0;
         if (isScas) { al = size === 8 ? c.regs[0] : getGpr(c, RAX, size); ah = c.regs[1]; }
         else { al = readElem(c, addrOf(c, RSI, i.a32, i.seg), size); ah = c.hi; }
@@ -192,12 +207,12 @@ function compareFactory(isScas: boolean): Factory {
         if (size === 8) sub64(c, al, ah, bl, bh); else sub(c, al, bl, sz);
         if (!isScas) setReg(c, RSI, i.a32, reg(c, RSI, i.a32) + step);
         setReg(c, RDI, i.a32, reg(c, RDI, i.a32) + step);
-        n--;
         if (i.rep === REP_NONE) return;
-        setReg(c, RCX, i.a32, n);
+        const more = decRcx(c, i.a32);
         const equal = size === 8 ? al === bl && ah === bh : al === bl;
         if (i.rep === REP_E && !equal) return;
         if (i.rep === REP_NE && equal) return;
+        if (!more) return;
       }
     };
   };

@@ -6,7 +6,7 @@ import { Exit, RAX, RBX, RCX, RDX, R11 } from './state.js';
 import { getRflags, materialize, CF, DF, PF, AF, ZF, SF } from './flags.js';
 import { def, beginFamily, type Factory } from './dispatch.js';
 import { cpuid } from './cpuid.js';
-import { breakpoint, generalProtection, invalidOpcode } from './exceptions.js';
+import { CpuException, generalProtection, invalidOpcode, SIGTRAP, SI_KERNEL, X86_TRAP_BP } from './exceptions.js';
 import { Code } from 'iced-x86';
 
 /** syscall: rcx = return rip, r11 = rflags (RF cleared); the kernel runs when the engine exits. */
@@ -42,8 +42,11 @@ const rdtscp: Factory = () => (c) => {
   c.regs[2 * RCX] = 0; c.regs[2 * RCX + 1] = 0;
 };
 
-const int3: Factory = () => () => breakpoint();
-const ud: Factory = () => () => invalidOpcode('ud2');
+/** int3: SIGTRAP with si_code SI_KERNEL and si_addr 0 (Linux do_int3_user -> force_sig(SIGTRAP)). */
+const int3: Factory = () => () => {
+  throw new CpuException(SIGTRAP, SI_KERNEL, X86_TRAP_BP, 'breakpoint (int3)', 0);
+};
+const ud: Factory = (d) => () => invalidOpcode(Code[d.code].toLowerCase());
 const privileged: Factory = (d) => () => generalProtection(`privileged instruction ${Code[d.code]}`);
 
 // ------------------------------------------------------------------ flags
@@ -73,6 +76,8 @@ def('Rdtsc', rdtsc);
 def('Rdtscp', rdtscp);
 def('Int3', int3);
 def('Ud2', ud);
+// ud0/ud1 (with or without ModRM): #UD like ud2.
+def(['Ud0', 'Ud0_r16_rm16', 'Ud0_r32_rm32', 'Ud0_r64_rm64', 'Ud1_r16_rm16', 'Ud1_r32_rm32', 'Ud1_r64_rm64'], ud);
 def(['Hlt', 'Cli', 'Sti', 'Invd', 'Wbinvd', 'Rdmsr', 'Wrmsr', 'Clts', 'Lgdt_m1664', 'Lidt_m1664', 'In_AL_imm8', 'In_AL_DX', 'Out_imm8_AL', 'Out_DX_AL', 'Int_imm8'], privileged);
 def('Lahf', lahf);
 def('Sahf', sahf);

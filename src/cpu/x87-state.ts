@@ -2,7 +2,8 @@
  * x87 FPU register state. Registers are kept as 80-bit extended values split into a 64-bit
  * significand (two uint32 halves) and a 16-bit sign+exponent word, so loads/stores of m80fp and
  * the MMX aliasing (MM0..7 = significands of the physical registers) are exact.
- * Arithmetic is in x87.ts.
+ * Instructions are in x87.ts, the soft-float arithmetic in x87-float80.ts, the FNSTENV/FNSAVE/
+ * FXSAVE images (also for signal frames: fxsaveImage/fxrstorImage) in x87-env.ts.
  */
 export class X87 {
   /** Significand low/high halves and sign+exponent of physical registers R0..R7. */
@@ -16,7 +17,7 @@ export class X87 {
   top = 0;
   /** Abridged tag: bit i set = physical register i is valid (non-empty). */
   tagValid = 0;
-  /** Last instruction / operand pointers (fnstenv); kept zero as Linux user code rarely reads them. */
+  /** Last non-control instruction's opcode (11 bits), address, and memory operand address (FOP/FIP/FDP). */
   fop = 0;
   fip = 0;
   fdp = 0;

@@ -32,6 +32,7 @@
 import type { Block } from '../cpu/decode.js';
 import type { Insn } from '../cpu/insn.js';
 import { OP_GPR, OP_MEM, OP_IMM, OP_STRMEM, SEG_NONE } from '../cpu/insn.js';
+import { memoryWritten } from '../cpu/operands.js';
 import { ARITH_FLAGS, CF } from '../cpu/flags.js';
 import { TEMPLATES, type Template } from './templates.js';
 import { Mnemonic } from 'iced-x86';
@@ -147,8 +148,9 @@ export class Gen {
     if (hasX) parts.push(i.scale === 1 ? `(${this.lo(i.index)} >>> 0)` : `(${this.lo(i.index)} >>> 0) * ${i.scale}`);
     if (i.disp !== 0 || parts.length === 0) parts.push(String(i.disp));
     const sum = parts.join(' + ');
+    const stack = i.seg === SEG_NONE && (i.base === 4 || i.base === 5);
     const slow = `X.ea(c, ${hasB ? this.lo(i.base) : 0}, ${hasB ? this.hi(i.base) : 0}, ${hasX ? this.lo(i.index) : 0}, ` +
-      `${hasX ? this.hi(i.index) : 0}, ${i.scale}, ${i.disp}, ${i.a32}, ${i.seg})`;
+      `${hasX ? this.hi(i.index) : 0}, ${i.scale}, ${i.disp}, ${i.a32}, ${i.seg}, ${memoryWritten(i)}, ${stack})`;
     if (i.a32) {
       this.emit(i.seg !== SEG_NONE ? `${a} = ${slow};` : `${a} = (${sum}) >>> 0;`);
       return a;
@@ -179,6 +181,11 @@ export class Gen {
     if (k === OP_GPR) return [this.lo(r), this.hi(r)];
     if (k === OP_IMM) return [String(i.imm), String(i.immHi)];
     return this.load64(a!);
+  }
+
+  /** Before reading a read-modify-write memory destination: fault as a write, before any state changes. */
+  probeWrite(a: string, size: number): void {
+    this.emit(`if ((${a} & 4095) > ${4096 - size} || (P[${a} >>> 12] & 2) === 0) X.probeWrite(c, ${a}, ${size});`);
   }
 
   dst(k: number, r: number, size: number, a: string | null, v: string): void {

@@ -6,7 +6,7 @@
 import type { Cpu } from '../cpu/state.js';
 import type { Block } from '../cpu/decode.js';
 import type { CodeCache } from '../cpu/code-cache.js';
-import { checkAddress } from '../cpu/operands.js';
+import { checkAddress, probeWrite } from '../cpu/operands.js';
 import { generalProtection } from '../cpu/exceptions.js';
 import { fault } from '../cpu/interpreter.js';
 import { cond, getCF } from '../cpu/flags.js';
@@ -27,13 +27,21 @@ export class JitRuntime {
    * Exact effective address when the fast path cannot decide: registers with non-zero high
    * halves, wrap-around, or results outside [0, 2^32). Faults like the interpreter's eaSlow.
    */
-  ea(c: Cpu, bl: number, bh: number, xl: number, xh: number, scale: number, disp: number, a32: boolean, seg: number): number {
+  ea(c: Cpu, bl: number, bh: number, xl: number, xh: number, scale: number, disp: number, a32: boolean, seg: number,
+    write = false, stack = false): number {
     let v = BigInt(disp);
     v += (BigInt(bh) << 32n) | BigInt(bl >>> 0);
     v += ((BigInt(xh) << 32n) | BigInt(xl >>> 0)) * BigInt(scale);
     v = a32 ? BigInt.asUintN(32, v) : BigInt.asUintN(64, v);
     if (seg !== 0) v = BigInt.asUintN(64, v + BigInt(seg === 1 ? c.fsBase : c.gsBase));
-    return checkAddress(v);
+    // Same fault rules as the interpreter's eaPlus: stores fault as writes, rsp/rbp-based
+    // non-canonical addresses are #SS.
+    return checkAddress(v, write, stack);
+  }
+
+  /** Read-modify-write destinations are accessed as writes first (see operands.probeWrite). */
+  probeWrite(c: Cpu, a: number, size: number): void {
+    probeWrite(c, a, size);
   }
 
   /** Branch target with a non-zero high half: canonical ones are kept (the fetch faults), others #GP. */

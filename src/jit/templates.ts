@@ -67,6 +67,7 @@ function alu(op: AluOp, store: boolean): Template {
   return (g, i) => {
     if (i.k0 !== OP_GPR && i.k0 !== OP_MEM) return false;
     const a = i.msize ? g.ea(i) : null;
+    if (store && i.k0 === OP_MEM) g.probeWrite(a!, i.s0);
     const carry = op === 'adc' || op === 'sbb';
     const kind: FlagInfo['kind'] = carry ? 'result' : op === 'sub' ? 'sub' : op === 'add' ? 'add' : 'logic';
     const live = g.flagsLive(ARITH_FLAGS);
@@ -135,6 +136,7 @@ function carryIn(g: Gen): string {
 function unary(op: 'inc' | 'dec' | 'neg' | 'not'): Template {
   return (g, i) => {
     const a = i.msize ? g.ea(i) : null;
+    if (i.k0 === OP_MEM) g.probeWrite(a!, i.s0);
     const live = op !== 'not' && g.flagsLive(ARITH_FLAGS);
     if (i.s0 === 8) {
       const [xl, xh] = g.src64(i, i.k0, i.r0, a);
@@ -520,6 +522,7 @@ function shiftTpl(op: 'shl' | 'shr' | 'sar'): Template {
     const immediate = one || i.k1 === OP_IMM;
     const count = one ? 1 : i.k1 === OP_IMM ? i.imm & 0xff : -1;
     const a = i.msize ? g.ea(i) : null;
+    if (i.k0 === OP_MEM) g.probeWrite(a!, i.s0);
     const live = g.flagsLive(ARITH_FLAGS);
     if (i.s0 === 8) {
       if (!immediate) return false;

@@ -1,145 +1,130 @@
 /**
  * SSE/SSE2/SSE3 floating point: arithmetic (add/sub/mul/div/sqrt/min/max, packed and scalar,
- * single and double), horizontal and alternating ops, compares (cmpps..., comis/ucomis),
- * logic (and/andn/or/xor), shuffles and unpacks of floats, and conversions.
+ * single and double), horizontal and alternating ops, compares (cmpps..., comis/ucomis), logic
+ * (and/andn/or/xor), shuffles and unpacks of floats, rcp/rsqrt, and conversions (including the
+ * MMX forms cvtpi2ps, cvtps2pi, ...).
+ *
+ * Arithmetic and conversions go through softfloat.ts: every MXCSR rounding mode, DAZ/FTZ and the
+ * exception flags. Exceptions (Intel SDM Vol. 1 11.5): the conditions of all elements are
+ * collected first; if one that is unmasked in MXCSR occurred, nothing is written, MXCSR records
+ * the conditions (pre-computation ones -- invalid, denormal, divide-by-zero -- take precedence
+ * over overflow, underflow and precision) and #XM is raised, which Linux delivers as SIGFPE
+ * with the si_code of the highest-priority unmasked flag (arch/x86/kernel/fpu: fpu__exception_code).
  *
  * NaN rules (SDM Vol. 1 4.8.3.5): a NaN operand propagates quieted, the first source winning
  * when both are NaN; an invalid operation produces the default NaN (negative QNaN). min/max
  * return the second operand when either is NaN or both are zero.
- *
- * Status: round-to-nearest arithmetic; MXCSR exception flags IE/ZE/DE are set, PE is set by
- * the conversions; other rounding modes for arithmetic are the ISA issue's remaining work.
  */
 import type { Cpu } from '../state.js';
 import type { Insn, Handler } from '../insn.js';
-import { OP_GPR, OP_XMM, OP_MEM } from '../insn.js';
+import { OP_GPR, OP_XMM, OP_MMX, OP_MEM } from '../insn.js';
 import { def, defMatching, beginFamily, type Factory } from '../dispatch.js';
-import { D, S, loadS, loadD, storeD } from './vec.js';
+import { D, S, loadS, loadD, storeD, mmxState, writeMmx } from './vec.js';
 import { ea } from '../operands.js';
 import { setArith, CF, ZF, PF } from '../flags.js';
+import { CpuException, SIGFPE } from '../exceptions.js';
+import {
+  out, op32, op64, modeOf, intToFloat, floatToInt, f32to64, f64to32, type Mode,
+  OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_SQRT, RC_ZERO, F_IE, F_DE, F_ZE, F_OE, F_UE, F_PE, F_TINY,
+  isNaN32, isSNaN32, isNaN64, isSNaN64, isDenormal32, isDenormal64, DEFAULT_NAN32,
+} from './softfloat.js';
 
 // MXCSR bits.
 export const MX_IE = 0x1, MX_DE = 0x2, MX_ZE = 0x4, MX_OE = 0x8, MX_UE = 0x10, MX_PE = 0x20;
 export const MX_DAZ = 0x40, MX_RC_SHIFT = 13, MX_FTZ = 0x8000;
 
-const f64 = new Float64Array(1);
-const u32of64 = new Uint32Array(f64.buffer);
-const f32 = new Float32Array(1);
-const u32of32 = new Uint32Array(f32.buffer);
-
-/** Default NaN ("QNaN floating-point indefinite"). */
-const DEFAULT_NAN64 = (() => { u32of64[0] = 0; u32of64[1] = 0xfff80000; return f64[0]; })();
-const DEFAULT_NAN32_BITS = 0xffc00000 | 0;
-
-// ------------------------------------------------------------------ NaN helpers on raw lanes
-
-/** Double lanes are handled through their raw 32-bit halves so NaN payloads survive. */
-function isNaN64(lo: number, hi: number): boolean {
-  return (hi & 0x7ff00000) === 0x7ff00000 && ((hi & 0xfffff) !== 0 || lo !== 0);
-}
-function isSNaN64(lo: number, hi: number): boolean {
-  return isNaN64(lo, hi) && (hi & 0x80000) === 0;
-}
-function isNaN32(b: number): boolean {
-  return (b & 0x7f800000) === 0x7f800000 && (b & 0x7fffff) !== 0;
-}
-function isSNaN32(b: number): boolean {
-  return isNaN32(b) && (b & 0x400000) === 0;
-}
-
-type Op64 = (a: number, b: number) => number;
+const X86_TRAP_XF = 19;
+const FPE_FLTDIV = 3, FPE_FLTOVF = 4, FPE_FLTUND = 5, FPE_FLTRES = 6, FPE_FLTINV = 7;
 
 /**
- * Applies a double op to lane k of D and S, writing D lane k; NaN operands propagate per SDM.
- * `unary`: the op reads only S (sqrt).
+ * Commits the exception conditions `f` of an instruction to MXCSR, or raises #XM (before anything
+ * is written) when one of them is unmasked.
  */
-function lane64(c: Cpu, k: number, op: Op64, unary = false): void {
-  const al = D.i32[2 * k], ah = D.i32[2 * k + 1];
-  const bl = S.i32[2 * k], bh = S.i32[2 * k + 1];
-  const aNaN = !unary && isNaN64(al, ah), bNaN = isNaN64(bl, bh);
-  if (aNaN || bNaN) {
-    if ((!unary && isSNaN64(al, ah)) || isSNaN64(bl, bh)) c.mxcsr |= MX_IE;
-    if (aNaN) { D.i32[2 * k + 1] = ah | 0x80000; }
-    else { D.i32[2 * k] = bl; D.i32[2 * k + 1] = bh | 0x80000; }
-    return;
-  }
-  const a = daz64(c, D.f64[k]), b = daz64(c, S.f64[k]);
-  const r = op(a, b);
-  if (Number.isNaN(r)) { c.mxcsr |= MX_IE; D.f64[k] = DEFAULT_NAN64; return; }
-  if (!Number.isFinite(r) && Number.isFinite(a) && Number.isFinite(b) && op === div64 && b === 0) c.mxcsr |= MX_ZE;
-  D.f64[k] = ftz64(c, r);
+function simdExceptions(c: Cpu, f: number): void {
+  const masks = (c.mxcsr >> 7) & 0x3f;
+  if ((f & F_TINY) && !(masks & F_UE)) f |= F_UE; // unmasked underflow: a tiny result, exact or not
+  f &= 0x3f;
+  const pre = f & (F_IE | F_DE | F_ZE);
+  if (pre & ~masks) raiseXM(c, pre);
+  if (f & ~masks) raiseXM(c, f);
+  c.mxcsr |= f;
 }
 
-function lane32(c: Cpu, k: number, op: Op64, unary = false): void {
-  const ab = D.i32[k], bb = S.i32[k];
-  const aNaN = !unary && isNaN32(ab), bNaN = isNaN32(bb);
-  if (aNaN || bNaN) {
-    if ((!unary && isSNaN32(ab)) || isSNaN32(bb)) c.mxcsr |= MX_IE;
-    D.i32[k] = aNaN ? ab | 0x400000 : bb | 0x400000;
-    return;
-  }
-  const a = daz32(c, D.f32[k]), b = daz32(c, S.f32[k]);
-  const r = op(a, b);
-  if (Number.isNaN(r)) { c.mxcsr |= MX_IE; D.i32[k] = DEFAULT_NAN32_BITS; return; }
-  if (!Number.isFinite(r) && Number.isFinite(a) && Number.isFinite(b) && op === div64 && b === 0) c.mxcsr |= MX_ZE;
-  D.f32[k] = ftz32(c, Math.fround(r));
+function raiseXM(c: Cpu, flags: number): never {
+  c.mxcsr |= flags;
+  const err = c.mxcsr & ~(c.mxcsr >> 7) & 0x3f;
+  const code = err & F_IE ? FPE_FLTINV : err & F_ZE ? FPE_FLTDIV : err & F_OE ? FPE_FLTOVF
+    : err & (F_DE | F_UE) ? FPE_FLTUND : err & F_PE ? FPE_FLTRES : 0;
+  throw new CpuException(SIGFPE, code, X86_TRAP_XF, 'SIMD floating-point exception (#XM)');
 }
 
-function daz64(c: Cpu, v: number): number {
-  if ((c.mxcsr & MX_DAZ) && v !== 0 && Math.abs(v) < 2.2250738585072014e-308) return v < 0 ? -0 : 0;
-  return v;
-}
-function daz32(c: Cpu, v: number): number {
-  if ((c.mxcsr & MX_DAZ) && v !== 0 && Math.abs(v) < 1.1754943508222875e-38) return v < 0 ? -0 : 0;
-  return v;
-}
-function ftz64(c: Cpu, v: number): number {
-  if ((c.mxcsr & MX_FTZ) && v !== 0 && Math.abs(v) < 2.2250738585072014e-308) { c.mxcsr |= MX_UE | MX_PE; return v < 0 ? -0 : 0; }
-  return v;
-}
-function ftz32(c: Cpu, v: number): number {
-  if ((c.mxcsr & MX_FTZ) && v !== 0 && Math.abs(v) < 1.1754943508222875e-38) { c.mxcsr |= MX_UE | MX_PE; return v < 0 ? -0 : 0; }
-  return v;
-}
+// ------------------------------------------------------------------ arithmetic
 
-const add64: Op64 = (a, b) => a + b;
-const sub64: Op64 = (a, b) => a - b;
-const mul64: Op64 = (a, b) => a * b;
-const div64: Op64 = (a, b) => a / b;
-const sqrt64: Op64 = (_a, b) => Math.sqrt(b);
+function lane64(k: number, op: number, mode: Mode): void {
+  op64(op, D.i32[2 * k], D.i32[2 * k + 1], S.i32[2 * k], S.i32[2 * k + 1], mode);
+  D.i32[2 * k] = out.lo; D.i32[2 * k + 1] = out.hi;
+}
+function lane32(k: number, op: number, mode: Mode): void {
+  op32(op, D.i32[k], S.i32[k], mode);
+  D.i32[k] = out.lo;
+}
 
 /** Arithmetic instruction: packed (all lanes) or scalar (lane 0, rest of destination kept). */
-function arith(op: Op64, pd: boolean, scalar: boolean, unary = false): Factory {
+function arith(op: number, pd: boolean, scalar: boolean): Factory {
   return (): Handler => (c, i) => {
     loadS(c, i, scalar ? (pd ? 8 : 4) : 16, true);
     loadD(c, i);
+    const mode = modeOf(c.mxcsr);
+    out.flags = 0;
     const n = scalar ? 1 : pd ? 2 : 4;
-    if (pd) for (let k = 0; k < n; k++) lane64(c, k, op, unary);
-    else for (let k = 0; k < n; k++) lane32(c, k, op, unary);
+    if (pd) for (let k = 0; k < n; k++) lane64(k, op, mode);
+    else for (let k = 0; k < n; k++) lane32(k, op, mode);
+    simdExceptions(c, out.flags);
     storeD(c, i);
   };
 }
 
-/** min/max: if either is NaN, or both are zero (any signs), the result is the second operand (SDM MINPS). */
+/** NaN in lane k (either operand)? */
+function nanLane(k: number, pd: boolean): boolean {
+  return pd ? isNaN64(D.i32[2 * k], D.i32[2 * k + 1]) || isNaN64(S.i32[2 * k], S.i32[2 * k + 1]) : isNaN32(D.i32[k]) || isNaN32(S.i32[k]);
+}
+
+/**
+ * Lane k of a compare/min/max operand as a comparable number. A denormal becomes a signed zero
+ * under DAZ (in the vector too: min/max then return the zero), or reports DE -- only when no
+ * operand of the lane is a NaN (observed on the oracle's CPU: the invalid case wins).
+ */
+function laneValue(v: typeof D, k: number, pd: boolean, daz: boolean, flags: { f: number }, nan: boolean): number {
+  if (pd) {
+    const lo = v.i32[2 * k], hi = v.i32[2 * k + 1];
+    if (isDenormal64(lo, hi)) { if (daz) { v.i32[2 * k] = 0; v.i32[2 * k + 1] = hi & 0x80000000; } else if (!nan) flags.f |= F_DE; }
+    return v.f64[k];
+  }
+  const b = v.i32[k];
+  if (isDenormal32(b)) { if (daz) v.i32[k] = b & 0x80000000; else if (!nan) flags.f |= F_DE; }
+  return v.f32[k];
+}
+
+const fl = { f: 0 };
+
+/** min/max: if either is NaN (invalid, quiet or not), or both are zero, the result is the second operand (SDM MINPS). */
 function minmax(isMax: boolean, pd: boolean, scalar: boolean): Factory {
   return (): Handler => (c, i) => {
     loadS(c, i, scalar ? (pd ? 8 : 4) : 16, true);
     loadD(c, i);
+    const daz = (c.mxcsr & MX_DAZ) !== 0;
     const n = scalar ? 1 : pd ? 2 : 4;
+    fl.f = 0;
     for (let k = 0; k < n; k++) {
-      const a = pd ? D.f64[k] : D.f32[k], b = pd ? S.f64[k] : S.f32[k];
-      const nan = Number.isNaN(a) || Number.isNaN(b);
-      if (nan) {
-        const sn = pd ? isSNaN64(D.i32[2 * k], D.i32[2 * k + 1]) || isSNaN64(S.i32[2 * k], S.i32[2 * k + 1])
-          : isSNaN32(D.i32[k]) || isSNaN32(S.i32[k]);
-        c.mxcsr |= MX_IE; // min/max signal invalid for QNaN operands too
-        void sn;
-      }
+      const nan = nanLane(k, pd);
+      const a = laneValue(D, k, pd, daz, fl, nan), b = laneValue(S, k, pd, daz, fl, nan);
+      if (nan) fl.f |= F_IE;
       const takeA = !nan && !(a === 0 && b === 0) && (isMax ? a > b : a < b);
       if (!takeA) {
         if (pd) { D.i32[2 * k] = S.i32[2 * k]; D.i32[2 * k + 1] = S.i32[2 * k + 1]; } else D.i32[k] = S.i32[k];
       }
     }
+    simdExceptions(c, fl.f);
     storeD(c, i);
   };
 }
@@ -161,21 +146,28 @@ function predicate(p: number, a: number, b: number): boolean {
   }
 }
 
+function snanLane(v: typeof D, k: number, pd: boolean): boolean {
+  return pd ? isSNaN64(v.i32[2 * k], v.i32[2 * k + 1]) : isSNaN32(v.i32[k]);
+}
+
 function cmp(pd: boolean, scalar: boolean): Factory {
   return (): Handler => (c, i) => {
     loadS(c, i, scalar ? (pd ? 8 : 4) : 16, true);
     loadD(c, i);
+    const daz = (c.mxcsr & MX_DAZ) !== 0;
     const n = scalar ? 1 : pd ? 2 : 4;
     const p = i.imm & 7;
+    fl.f = 0;
     for (let k = 0; k < n; k++) {
-      const a = pd ? D.f64[k] : D.f32[k], b = pd ? S.f64[k] : S.f32[k];
-      const snan = pd ? isSNaN64(D.i32[2 * k], D.i32[2 * k + 1]) || isSNaN64(S.i32[2 * k], S.i32[2 * k + 1])
-        : isSNaN32(D.i32[k]) || isSNaN32(S.i32[k]);
+      const snan = snanLane(D, k, pd) || snanLane(S, k, pd);
+      const nan = nanLane(k, pd);
+      const a = laneValue(D, k, pd, daz, fl, nan), b = laneValue(S, k, pd, daz, fl, nan);
       // LT/LE/NLT/NLE signal on QNaN too; EQ/UNORD/NEQ/ORD only on SNaN.
-      if (snan || ((p === 1 || p === 2 || p === 5 || p === 6) && (Number.isNaN(a) || Number.isNaN(b)))) c.mxcsr |= MX_IE;
+      if (snan || ((p === 1 || p === 2 || p === 5 || p === 6) && (Number.isNaN(a) || Number.isNaN(b)))) fl.f |= F_IE;
       const r = predicate(p, a, b) ? -1 : 0;
       if (pd) { D.i32[2 * k] = r; D.i32[2 * k + 1] = r; } else D.i32[k] = r;
     }
+    simdExceptions(c, fl.f);
     storeD(c, i);
   };
 }
@@ -185,21 +177,18 @@ function comis(pd: boolean, signalQnan: boolean): Factory {
   return (): Handler => (c, i) => {
     loadS(c, i, pd ? 8 : 4, false);
     const x = c.xmm, r = i.r0 * 4;
-    let a: number, b: number, snan: boolean;
-    if (pd) {
-      D.i32[0] = x[r]; D.i32[1] = x[r + 1];
-      a = D.f64[0]; b = S.f64[0];
-      snan = isSNaN64(D.i32[0], D.i32[1]) || isSNaN64(S.i32[0], S.i32[1]);
-    } else {
-      D.i32[0] = x[r];
-      a = D.f32[0]; b = S.f32[0];
-      snan = isSNaN32(D.i32[0]) || isSNaN32(S.i32[0]);
-    }
+    D.i32[0] = x[r]; D.i32[1] = x[r + 1];
+    const daz = (c.mxcsr & MX_DAZ) !== 0;
+    fl.f = 0;
+    const snan = snanLane(D, 0, pd) || snanLane(S, 0, pd);
+    const nan = nanLane(0, pd);
+    const a = laneValue(D, 0, pd, daz, fl, nan), b = laneValue(S, 0, pd, daz, fl, nan);
     let f: number;
     if (Number.isNaN(a) || Number.isNaN(b)) {
       f = ZF | PF | CF;
-      if (snan || signalQnan) c.mxcsr |= MX_IE;
+      if (snan || signalQnan) fl.f |= F_IE;
     } else f = a > b ? 0 : a < b ? CF : ZF;
+    simdExceptions(c, fl.f);
     setArith(c, f);
   };
 }
@@ -228,10 +217,8 @@ const shufpd: Factory = () => (c, i) => {
   loadS(c, i, 16, true);
   loadD(c, i);
   const sel = i.imm & 3;
-  const d = D.f64[sel & 1], s = S.f64[(sel >> 1) & 1];
   const dl = D.i32[2 * (sel & 1)], dh = D.i32[2 * (sel & 1) + 1];
   const sl = S.i32[2 * ((sel >> 1) & 1)], sh = S.i32[2 * ((sel >> 1) & 1) + 1];
-  void d; void s;
   D.i32[0] = dl; D.i32[1] = dh; D.i32[2] = sl; D.i32[3] = sh;
   storeD(c, i);
 };
@@ -259,235 +246,249 @@ function unpckpd(high: boolean): Factory {
 
 // ------------------------------------------------------------------ SSE3 horizontal / addsub
 
+const pairA = new Int32Array(8), pairB = new Int32Array(8);
+
+/** haddps/hsubps/haddpd/hsubpd: adjacent pairs of the destination, then of the source. */
 function horizontal(pd: boolean, sub: boolean): Factory {
+  const op = sub ? OP_SUB : OP_ADD;
   return () => (c, i) => {
     loadS(c, i, 16, true);
     loadD(c, i);
-    const op = sub ? sub64 : add64;
+    const mode = modeOf(c.mxcsr);
+    out.flags = 0;
     if (pd) {
-      const d0 = D.f64[0], d1 = D.f64[1], s0 = S.f64[0], s1 = S.f64[1];
-      // Reuse the lane machinery for NaN rules: lane 0 = d0 op d1, lane 1 = s0 op s1.
-      D.f64[0] = d0; S.f64[0] = d1; D.f64[1] = s0; S.f64[1] = s1;
-      lane64(c, 0, op); lane64(c, 1, op);
+      op64(op, D.i32[0], D.i32[1], D.i32[2], D.i32[3], mode); pairA[0] = out.lo; pairA[1] = out.hi;
+      op64(op, S.i32[0], S.i32[1], S.i32[2], S.i32[3], mode); pairA[2] = out.lo; pairA[3] = out.hi;
+      simdExceptions(c, out.flags);
+      for (let k = 0; k < 4; k++) D.i32[k] = pairA[k];
     } else {
-      const d = [D.f32[0], D.f32[1], D.f32[2], D.f32[3]], s = [S.f32[0], S.f32[1], S.f32[2], S.f32[3]];
-      const db = [D.i32[0], D.i32[1], D.i32[2], D.i32[3]], sb = [S.i32[0], S.i32[1], S.i32[2], S.i32[3]];
-      const pairs = [[db[0], db[1]], [db[2], db[3]], [sb[0], sb[1]], [sb[2], sb[3]]];
-      void d; void s;
-      for (let k = 0; k < 4; k++) { D.i32[k] = pairs[k][0]; S.i32[k] = pairs[k][1]; }
-      for (let k = 0; k < 4; k++) lane32(c, k, op);
+      op32(op, D.i32[0], D.i32[1], mode); pairB[0] = out.lo;
+      op32(op, D.i32[2], D.i32[3], mode); pairB[1] = out.lo;
+      op32(op, S.i32[0], S.i32[1], mode); pairB[2] = out.lo;
+      op32(op, S.i32[2], S.i32[3], mode); pairB[3] = out.lo;
+      simdExceptions(c, out.flags);
+      for (let k = 0; k < 4; k++) D.i32[k] = pairB[k];
     }
     storeD(c, i);
   };
 }
 
+/** addsubps/addsubpd: even lanes subtract, odd lanes add. */
 function addsub(pd: boolean): Factory {
   return () => (c, i) => {
     loadS(c, i, 16, true);
     loadD(c, i);
-    if (pd) { lane64(c, 0, sub64); lane64(c, 1, add64); }
-    else for (let k = 0; k < 4; k++) lane32(c, k, k & 1 ? add64 : sub64);
+    const mode = modeOf(c.mxcsr);
+    out.flags = 0;
+    if (pd) { lane64(0, OP_SUB, mode); lane64(1, OP_ADD, mode); }
+    else for (let k = 0; k < 4; k++) lane32(k, k & 1 ? OP_ADD : OP_SUB, mode);
+    simdExceptions(c, out.flags);
+    storeD(c, i);
+  };
+}
+
+// ------------------------------------------------------------------ rcp / rsqrt
+
+const f32v = new Float32Array(1);
+const u32v = new Uint32Array(f32v.buffer);
+const fbits = (x: number): number => { f32v[0] = x; return u32v[0] | 0; };
+
+/**
+ * rcpps/rcpss: 1/x to about 12 bits (SDM: |relative error| <= 1.5 * 2^-12). The exact rounded
+ * quotient is within that bound; CPUs return their own table approximations, which the oracle
+ * compares with that tolerance. Denormal inputs read as zero; tiny results flush to zero. No flags.
+ */
+function rcp(b: number): number {
+  if (isNaN32(b)) return b | 0x400000;
+  const s = b & 0x80000000;
+  if ((b & 0x7f800000) === 0) return s | 0x7f800000;
+  if ((b & 0x7fffffff) === 0x7f800000) return s;
+  f32v[0] = 0; u32v[0] = b;
+  const r = Math.fround(1 / f32v[0]);
+  return Math.abs(r) < 1.1754943508222875e-38 ? s : fbits(r);
+}
+
+/** rsqrtps/rsqrtss: 1/sqrt(x) to about 12 bits; negative inputs give the default NaN. */
+function rsqrt(b: number): number {
+  if (isNaN32(b)) return b | 0x400000;
+  const s = b & 0x80000000;
+  if ((b & 0x7f800000) === 0) return s | 0x7f800000;
+  if (s) return DEFAULT_NAN32;
+  if (b === 0x7f800000) return 0;
+  u32v[0] = b;
+  return fbits(Math.fround(1 / Math.sqrt(f32v[0])));
+}
+
+function approx(f: (b: number) => number, scalar: boolean): Factory {
+  return () => (c, i) => {
+    loadS(c, i, scalar ? 4 : 16, true);
+    loadD(c, i);
+    const n = scalar ? 1 : 4;
+    for (let k = 0; k < n; k++) D.i32[k] = f(S.i32[k]);
     storeD(c, i);
   };
 }
 
 // ------------------------------------------------------------------ conversions
 
-/** Rounds per MXCSR.RC: 0 nearest-even, 1 down, 2 up, 3 toward zero. */
-export function roundMode(v: number, rc: number): number {
-  switch (rc) {
-    case 1: return Math.floor(v);
-    case 2: return Math.ceil(v);
-    case 3: return Math.trunc(v);
-    default: {
-      const f = Math.floor(v);
-      const diff = v - f;
-      if (diff > 0.5) return f + 1;
-      if (diff < 0.5) return f;
-      return f % 2 === 0 ? f : f + 1;
-    }
-  }
-}
-
-/** Float -> int32/int64 with the integer indefinite value on overflow/NaN (and IE); PE when inexact. */
-function toInt(c: Cpu, v: number, bits: 32 | 64, truncate: boolean): bigint {
-  if (Number.isNaN(v)) { c.mxcsr |= MX_IE; return bits === 32 ? -0x80000000n : -0x8000000000000000n; }
-  const r = truncate ? Math.trunc(v) : roundMode(v, (c.mxcsr >> MX_RC_SHIFT) & 3);
-  const lim = bits === 32 ? 2147483648 : 9223372036854775808;
-  if (r >= lim || r < -lim) { c.mxcsr |= MX_IE; return bits === 32 ? -0x80000000n : -0x8000000000000000n; }
-  if (r !== v) c.mxcsr |= MX_PE;
-  return BigInt(r);
-}
-
-/** cvtsi2sd/cvtsi2ss xmm, r/m32|64: integer -> float (rounded per MXCSR for 64-bit sources). */
+/** cvtsi2sd/cvtsi2ss xmm, r/m32|64: integer -> float rounded per MXCSR (PE when inexact). */
 function cvtsi2f(pd: boolean): Factory {
   return (d) => {
     const bits = d.k1 === OP_GPR ? d.s1 : d.msize;
     return (c, i) => {
       let v: bigint;
-      if (i.k1 === OP_GPR) v = bits === 8 ? c.get64(i.r1) : BigInt(c.regs[2 * i.r1]);
+      if (i.k1 === OP_GPR) v = bits === 8 ? BigInt.asIntN(64, c.get64(i.r1)) : BigInt(c.regs[2 * i.r1]);
       else {
         const a = ea(c, i);
-        v = bits === 8 ? (BigInt(c.mem.read32(a + 4)) << 32n) | BigInt(c.mem.read32(a) >>> 0) : BigInt(c.mem.read32(a));
+        const lo = c.mem.read32(a);
+        v = bits === 8 ? (BigInt(c.mem.read32(a + 4)) << 32n) | BigInt(lo >>> 0) : BigInt(lo);
       }
-      if (bits === 8) v = BigInt.asIntN(64, v);
-      const r = roundBigToFloat(c, v, pd);
-      if (pd) { D.f64[0] = r; c.xmm[i.r0 * 4] = D.i32[0]; c.xmm[i.r0 * 4 + 1] = D.i32[1]; }
-      else { D.f32[0] = r; c.xmm[i.r0 * 4] = D.i32[0]; }
+      out.flags = 0;
+      intToFloat(v, pd, modeOf(c.mxcsr));
+      simdExceptions(c, out.flags);
+      c.xmm[i.r0 * 4] = out.lo;
+      if (pd) c.xmm[i.r0 * 4 + 1] = out.hi;
     };
   };
 }
 
-/** Converts a big integer to double/single honouring MXCSR rounding; sets PE when inexact. */
-function roundBigToFloat(c: Cpu, v: bigint, toDouble: boolean): number {
-  const near = Number(v); // round-to-nearest-even
-  const r = toDouble ? near : Math.fround(near);
-  // Exactness check and directed rounding.
-  const back = BigInt(r);
-  if (back === v) return r;
-  c.mxcsr |= MX_PE;
-  const rc = (c.mxcsr >> MX_RC_SHIFT) & 3;
-  if (rc === 0) {
-    if (toDouble) return r;
-    // Double rounding (int -> double -> float) can differ from direct rounding; fix by comparing distances.
-    return nearestFloat(v);
-  }
-  const up = back < v; // r is below v
-  const next = (x: number, dir: 1 | -1) => nextFloat(x, dir, toDouble);
-  let lo = up ? r : next(r, -1), hi = up ? next(r, 1) : r;
-  if (BigInt(lo) > v) { hi = lo; lo = next(lo, -1); }
-  if (BigInt(hi) < v) { lo = hi; hi = next(hi, 1); }
-  if (rc === 1) return lo;
-  if (rc === 2) return hi;
-  return v < 0n ? hi : lo;
-}
-
-function nearestFloat(v: bigint): number {
-  const a = Math.fround(Number(v));
-  const b = nextFloat(a, 1, false), cc = nextFloat(a, -1, false);
-  let best = a, bestD = absBig(BigInt(a) - v);
-  for (const x of [b, cc]) {
-    const d = absBig(BigInt(x) - v);
-    if (d < bestD || (d === bestD && (floatBits(x) & 1) === 0)) { best = x; bestD = d; }
-  }
-  return best;
-}
-const absBig = (x: bigint) => (x < 0n ? -x : x);
-function floatBits(x: number): number { f32[0] = x; return u32of32[0]; }
-
-function nextFloat(x: number, dir: 1 | -1, dbl: boolean): number {
-  if (dbl) {
-    f64[0] = x;
-    const v = new BigInt64Array(f64.buffer);
-    v[0] += (x >= 0 ? BigInt(dir) : BigInt(-dir));
-    return f64[0];
-  }
-  f32[0] = x;
-  u32of32[0] += x >= 0 ? dir : -dir;
-  return f32[0];
-}
-
-/** cvt(t)sd2si / cvt(t)ss2si r32|64, xmm/m. */
+/** cvt(t)sd2si / cvt(t)ss2si r32|64, xmm/m: indefinite integer and IE on NaN/overflow, PE when inexact. */
 function cvtf2si(pd: boolean, truncate: boolean): Factory {
   return (d) => {
     const bits = d.s0 === 8 ? 64 : 32;
     return (c, i) => {
       loadS(c, i, pd ? 8 : 4, false);
-      const v = pd ? S.f64[0] : S.f32[0];
-      const r = toInt(c, v, bits, truncate);
+      out.flags = 0;
+      const rc = truncate ? RC_ZERO : (c.mxcsr >> MX_RC_SHIFT) & 3;
+      const r = floatToInt(pd, S.i32[0], S.i32[1], bits, rc, (c.mxcsr & MX_DAZ) !== 0);
+      simdExceptions(c, out.flags);
       c.regs[2 * i.r0] = Number(BigInt.asIntN(32, r));
       c.regs[2 * i.r0 + 1] = bits === 64 ? Number(BigInt.asIntN(32, r >> 32n)) : 0;
     };
   };
 }
 
-/** Float precision conversions and packed integer conversions. */
 const cvtss2sd: Factory = () => (c, i) => {
   loadS(c, i, 4, false);
-  const b = S.i32[0];
-  const x = c.xmm, t = i.r0 * 4;
-  if (isNaN32(b)) {
-    if (isSNaN32(b)) c.mxcsr |= MX_IE;
-    // Quiet NaN: payload shifted into the double's significand.
-    D.i32[1] = (b & 0x80000000) | 0x7ff80000 | ((b & 0x3fffff) >>> 3);
-    D.i32[0] = (b & 0x7) << 29;
-  } else D.f64[0] = daz32(c, S.f32[0]);
-  x[t] = D.i32[0]; x[t + 1] = D.i32[1];
+  out.flags = 0;
+  f32to64(S.i32[0], (c.mxcsr & MX_DAZ) !== 0);
+  simdExceptions(c, out.flags);
+  c.xmm[i.r0 * 4] = out.lo; c.xmm[i.r0 * 4 + 1] = out.hi;
 };
-
-function f64to32(c: Cpu, lo: number, hi: number): number {
-  if (isNaN64(lo, hi)) {
-    if (isSNaN64(lo, hi)) c.mxcsr |= MX_IE;
-    return (hi & 0x80000000) | 0x7fc00000 | (((hi & 0x7ffff) << 3) | (lo >>> 29));
-  }
-  D.i32[0] = lo; D.i32[1] = hi;
-  const v = daz64(c, D.f64[0]);
-  const r = Math.fround(v);
-  if (r !== v) c.mxcsr |= MX_PE;
-  if (!Number.isFinite(r) && Number.isFinite(v)) c.mxcsr |= MX_OE | MX_PE;
-  f32[0] = ftz32(c, r);
-  return u32of32[0] | 0;
-}
 
 const cvtsd2ss: Factory = () => (c, i) => {
   loadS(c, i, 8, false);
-  c.xmm[i.r0 * 4] = f64to32(c, S.i32[0], S.i32[1]);
+  out.flags = 0;
+  f64to32(S.i32[0], S.i32[1], modeOf(c.mxcsr));
+  simdExceptions(c, out.flags);
+  c.xmm[i.r0 * 4] = out.lo;
 };
+
+const tmp4 = new Int32Array(4);
 
 const cvtps2pd: Factory = () => (c, i) => {
   loadS(c, i, 8, false);
-  const out = new Int32Array(4);
-  for (let k = 0; k < 2; k++) {
-    const b = S.i32[k];
-    if (isNaN32(b)) {
-      if (isSNaN32(b)) c.mxcsr |= MX_IE;
-      out[2 * k + 1] = (b & 0x80000000) | 0x7ff80000 | ((b & 0x3fffff) >>> 3);
-      out[2 * k] = (b & 0x7) << 29;
-    } else { D.f64[0] = daz32(c, S.f32[k]); out[2 * k] = D.i32[0]; out[2 * k + 1] = D.i32[1]; }
-  }
-  c.xmm.set(out, i.r0 * 4);
+  out.flags = 0;
+  const daz = (c.mxcsr & MX_DAZ) !== 0;
+  for (let k = 0; k < 2; k++) { f32to64(S.i32[k], daz); tmp4[2 * k] = out.lo; tmp4[2 * k + 1] = out.hi; }
+  simdExceptions(c, out.flags);
+  c.xmm.set(tmp4, i.r0 * 4);
 };
 
 const cvtpd2ps: Factory = () => (c, i) => {
   loadS(c, i, 16, true);
-  const a = f64to32(c, S.i32[0], S.i32[1]), b = f64to32(c, S.i32[2], S.i32[3]);
+  out.flags = 0;
+  const mode = modeOf(c.mxcsr);
+  f64to32(S.i32[0], S.i32[1], mode); tmp4[0] = out.lo;
+  f64to32(S.i32[2], S.i32[3], mode); tmp4[1] = out.lo;
+  simdExceptions(c, out.flags);
   const t = i.r0 * 4;
-  c.xmm[t] = a; c.xmm[t + 1] = b; c.xmm[t + 2] = 0; c.xmm[t + 3] = 0;
+  c.xmm[t] = tmp4[0]; c.xmm[t + 1] = tmp4[1]; c.xmm[t + 2] = 0; c.xmm[t + 3] = 0;
 };
 
 const cvtdq2ps: Factory = () => (c, i) => {
   loadS(c, i, 16, true);
-  for (let k = 0; k < 4; k++) D.f32[k] = roundBigToFloat(c, BigInt(S.i32[k]), false);
-  storeD(c, i);
+  out.flags = 0;
+  const mode = modeOf(c.mxcsr);
+  for (let k = 0; k < 4; k++) { intToFloat(BigInt(S.i32[k]), false, mode); tmp4[k] = out.lo; }
+  simdExceptions(c, out.flags);
+  c.xmm.set(tmp4, i.r0 * 4);
 };
+
 const cvtdq2pd: Factory = () => (c, i) => {
   loadS(c, i, 8, false);
   const a = S.i32[0], b = S.i32[1];
-  D.f64[0] = a; D.f64[1] = b;
+  D.f64[0] = a; D.f64[1] = b; // exact
   storeD(c, i);
 };
+
+/** Two or four float lanes of S -> int32 lanes in tmp4 (IE/PE). */
+function floatsToInts(c: Cpu, pd: boolean, n: number, truncate: boolean): void {
+  out.flags = 0;
+  const rc = truncate ? RC_ZERO : (c.mxcsr >> MX_RC_SHIFT) & 3;
+  const daz = (c.mxcsr & MX_DAZ) !== 0;
+  for (let k = 0; k < n; k++) {
+    const r = pd ? floatToInt(true, S.i32[2 * k], S.i32[2 * k + 1], 32, rc, daz) : floatToInt(false, S.i32[k], 0, 32, rc, daz);
+    tmp4[k] = Number(r);
+  }
+  simdExceptions(c, out.flags);
+}
+
 function cvtps2dq(truncate: boolean): Factory {
   return () => (c, i) => {
     loadS(c, i, 16, true);
-    for (let k = 0; k < 4; k++) D.i32[k] = Number(toInt(c, S.f32[k], 32, truncate));
-    storeD(c, i);
+    floatsToInts(c, false, 4, truncate);
+    c.xmm.set(tmp4, i.r0 * 4);
   };
 }
 function cvtpd2dq(truncate: boolean): Factory {
   return () => (c, i) => {
     loadS(c, i, 16, true);
-    const a = Number(toInt(c, S.f64[0], 32, truncate)), b = Number(toInt(c, S.f64[1], 32, truncate));
-    D.i32[0] = a; D.i32[1] = b; D.i32[2] = 0; D.i32[3] = 0;
-    storeD(c, i);
+    floatsToInts(c, true, 2, truncate);
+    const t = i.r0 * 4;
+    c.xmm[t] = tmp4[0]; c.xmm[t + 1] = tmp4[1]; c.xmm[t + 2] = 0; c.xmm[t + 3] = 0;
+  };
+}
+
+// ---- MMX-operand conversions (SDM CVTPI2PS, CVTPS2PI, ...): an mm register operand puts the x87
+// unit in MMX state (TOP = 0, all tags valid).
+
+/** cvtpi2ps xmm, mm/m64: two int32 -> two floats in lanes 0-1; lanes 2-3 kept. */
+const cvtpi2ps: Factory = () => (c, i) => {
+  loadS(c, i, 8, false);
+  out.flags = 0;
+  const mode = modeOf(c.mxcsr);
+  for (let k = 0; k < 2; k++) { intToFloat(BigInt(S.i32[k]), false, mode); tmp4[k] = out.lo; }
+  simdExceptions(c, out.flags);
+  c.xmm[i.r0 * 4] = tmp4[0]; c.xmm[i.r0 * 4 + 1] = tmp4[1];
+  if (i.k1 === OP_MMX) mmxState(c);
+};
+
+/** cvtpi2pd xmm, mm/m64: two int32 -> two doubles (exact). */
+const cvtpi2pd: Factory = () => (c, i) => {
+  loadS(c, i, 8, false);
+  const a = S.i32[0], b = S.i32[1];
+  D.f64[0] = a; D.f64[1] = b;
+  c.xmm[i.r0 * 4] = D.i32[0]; c.xmm[i.r0 * 4 + 1] = D.i32[1]; c.xmm[i.r0 * 4 + 2] = D.i32[2]; c.xmm[i.r0 * 4 + 3] = D.i32[3];
+  if (i.k1 === OP_MMX) mmxState(c);
+};
+
+/** cvt(t)ps2pi mm, xmm/m64 and cvt(t)pd2pi mm, xmm/m128: two int32 into an mm register. */
+function cvtToPi(pd: boolean, truncate: boolean): Factory {
+  return () => (c, i) => {
+    loadS(c, i, pd ? 16 : 8, pd);
+    floatsToInts(c, pd, 2, truncate);
+    mmxState(c);
+    writeMmx(c, i.r0, tmp4[0], tmp4[1]);
   };
 }
 
 beginFamily('sse-float');
-for (const [name, op, unary] of [['Add', add64, false], ['Sub', sub64, false], ['Mul', mul64, false], ['Div', div64, false], ['Sqrt', sqrt64, true]] as const) {
-  def(`${name}ps_xmm_xmmm128`, arith(op, false, false, unary));
-  def(`${name}pd_xmm_xmmm128`, arith(op, true, false, unary));
-  def(`${name}ss_xmm_xmmm32`, arith(op, false, true, unary));
-  def(`${name}sd_xmm_xmmm64`, arith(op, true, true, unary));
+for (const [name, op] of [['Add', OP_ADD], ['Sub', OP_SUB], ['Mul', OP_MUL], ['Div', OP_DIV], ['Sqrt', OP_SQRT]] as const) {
+  def(`${name}ps_xmm_xmmm128`, arith(op, false, false));
+  def(`${name}pd_xmm_xmmm128`, arith(op, true, false));
+  def(`${name}ss_xmm_xmmm32`, arith(op, false, true));
+  def(`${name}sd_xmm_xmmm64`, arith(op, true, true));
 }
 for (const [name, isMax] of [['Min', false], ['Max', true]] as const) {
   def(`${name}ps_xmm_xmmm128`, minmax(isMax, false, false));
@@ -519,6 +520,10 @@ def('Hsubps_xmm_xmmm128', horizontal(false, true));
 def('Hsubpd_xmm_xmmm128', horizontal(true, true));
 def('Addsubps_xmm_xmmm128', addsub(false));
 def('Addsubpd_xmm_xmmm128', addsub(true));
+def('Rcpps_xmm_xmmm128', approx(rcp, false));
+def('Rcpss_xmm_xmmm32', approx(rcp, true));
+def('Rsqrtps_xmm_xmmm128', approx(rsqrt, false));
+def('Rsqrtss_xmm_xmmm32', approx(rsqrt, true));
 defMatching(/^Cvtsi2sd_xmm_rm(32|64)$/, cvtsi2f(true));
 defMatching(/^Cvtsi2ss_xmm_rm(32|64)$/, cvtsi2f(false));
 defMatching(/^Cvttsd2si_r(32|64)_xmmm64$/, cvtf2si(true, true));
@@ -535,4 +540,10 @@ def('Cvtps2dq_xmm_xmmm128', cvtps2dq(false));
 def('Cvttps2dq_xmm_xmmm128', cvtps2dq(true));
 def('Cvtpd2dq_xmm_xmmm128', cvtpd2dq(false));
 def('Cvttpd2dq_xmm_xmmm128', cvtpd2dq(true));
-void OP_XMM; void OP_MEM; void MX_DE; void MX_UE;
+def('Cvtpi2ps_xmm_mmm64', cvtpi2ps);
+def('Cvtpi2pd_xmm_mmm64', cvtpi2pd);
+def('Cvtps2pi_mm_xmmm64', cvtToPi(false, false));
+def('Cvttps2pi_mm_xmmm64', cvtToPi(false, true));
+def('Cvtpd2pi_mm_xmmm128', cvtToPi(true, false));
+def('Cvttpd2pi_mm_xmmm128', cvtToPi(true, true));
+void OP_XMM; void OP_MEM; void MX_IE; void MX_DE; void MX_ZE; void MX_OE; void MX_UE; void MX_PE; void MX_FTZ; void isNaN64; void F_OE;

@@ -104,15 +104,19 @@ const ops: [RegExp, LaneOp, { aligned?: boolean; srcBytes?: (w: number) => numbe
   [/^Punpckhwd_/, (n) => unpack(n, 2, true)],
   [/^Punpckhdq_/, (n) => unpack(n, 4, true)],
   [/^Punpckhqdq_/, (n) => unpack(n, 8, true)],
-  // Shifts by an xmm/mm/m count (the whole 64-bit count; >= width gives 0 or sign fill).
-  [/^Psllw_(x?mm)_(x?mmm)/, shiftBy(2, 'l')],
-  [/^Pslld_(x?mm)_(x?mmm)/, shiftBy(4, 'l')],
-  [/^Psllq_(x?mm)_(x?mmm)/, shiftBy(8, 'l')],
-  [/^Psrlw_(x?mm)_(x?mmm)/, shiftBy(2, 'r')],
-  [/^Psrld_(x?mm)_(x?mmm)/, shiftBy(4, 'r')],
-  [/^Psrlq_(x?mm)_(x?mmm)/, shiftBy(8, 'r')],
-  [/^Psraw_(x?mm)_(x?mmm)/, shiftBy(2, 'a')],
-  [/^Psrad_(x?mm)_(x?mmm)/, shiftBy(4, 'a')],
+];
+
+// Shifts by an xmm/mm/m count (the whole 64-bit count; >= width gives 0 or sign fill). Registered
+// by exact name: the `ops` loop appends a pattern that these names do not match.
+const shiftsByReg: [RegExp, LaneOp][] = [
+  [/^Psllw_(xmm_xmmm128|mm_mmm64)$/, shiftBy(2, 'l')],
+  [/^Pslld_(xmm_xmmm128|mm_mmm64)$/, shiftBy(4, 'l')],
+  [/^Psllq_(xmm_xmmm128|mm_mmm64)$/, shiftBy(8, 'l')],
+  [/^Psrlw_(xmm_xmmm128|mm_mmm64)$/, shiftBy(2, 'r')],
+  [/^Psrld_(xmm_xmmm128|mm_mmm64)$/, shiftBy(4, 'r')],
+  [/^Psrlq_(xmm_xmmm128|mm_mmm64)$/, shiftBy(8, 'r')],
+  [/^Psraw_(xmm_xmmm128|mm_mmm64)$/, shiftBy(2, 'a')],
+  [/^Psrad_(xmm_xmmm128|mm_mmm64)$/, shiftBy(4, 'a')],
 ];
 
 function pack(n: number, from: number, sat: (v: number) => number, _signed: boolean): void {
@@ -262,10 +266,12 @@ const pinsrw: Factory = (d) => {
   };
 };
 
-const emms: Factory = () => (c) => { c.x87.tagValid = 0; };
+/** emms: every x87 register empty, and TOP = 0 like every MMX instruction (observed on the oracle's CPU). */
+const emms: Factory = () => (c) => { c.x87.tagValid = 0; c.x87.top = 0; };
 
 beginFamily('sse-int');
 for (const [re, op, o] of ops) defMatching(new RegExp(re.source + '.*(xmm|mm)'), packed(op, o ?? {}));
+for (const [re, op] of shiftsByReg) defMatching(re, packed(op));
 defMatching(/^Psllw_(xmm|mm)_imm8$/, shiftImm(2, 'l'));
 defMatching(/^Pslld_(xmm|mm)_imm8$/, shiftImm(4, 'l'));
 defMatching(/^Psllq_(xmm|mm)_imm8$/, shiftImm(8, 'l'));

@@ -8,7 +8,7 @@ import type { Cpu } from '../state.js';
 import type { Insn, Handler } from '../insn.js';
 import { OP_GPR, OP_XMM, OP_MMX, OP_MEM } from '../insn.js';
 import { def, defMatching, beginFamily, type Factory } from '../dispatch.js';
-import { ea } from '../operands.js';
+import { ea, probeWrite } from '../operands.js';
 import { generalProtection } from '../exceptions.js';
 import { mmxState, writeMmx } from './vec.js';
 import { RDI } from '../state.js';
@@ -59,10 +59,11 @@ const movdq: Factory = (d) => {
     }
     let lo: number, hi: number;
     if (i.k1 === OP_XMM) { lo = c.xmm[i.r1 * 4]; hi = c.xmm[i.r1 * 4 + 1]; }
-    else { lo = c.x87.mantLo[i.r1]; hi = c.x87.mantHi[i.r1]; mmxState(c); }
+    else { lo = c.x87.mantLo[i.r1]; hi = c.x87.mantHi[i.r1]; }
     if (i.k0 === OP_GPR) { c.regs[2 * i.r0] = lo; c.regs[2 * i.r0 + 1] = size === 8 ? hi : 0; }
     else if (size === 8) c.mem.write64(ea(c, i), lo, hi);
     else c.mem.write32(ea(c, i), lo);
+    if (i.k1 === OP_MMX) mmxState(c); // after the store: a faulting store leaves the x87 state alone
   };
 };
 
@@ -161,7 +162,24 @@ const maskmovdqu: Factory = () => (c, i) => {
   const base = i.a32 ? c.regs[2 * RDI] >>> 0 : (c.regs[2 * RDI + 1] >>> 0) * 4294967296 + (c.regs[2 * RDI] >>> 0);
   const a = base + (i.seg === 1 ? c.fsBase : i.seg === 2 ? c.gsBase : 0);
   const b = c.xmmU8, val = i.r1 * 16, mask = i.r2 * 16;
+  // The whole 16-byte destination is checked as a write first (a fault stores no byte, and is
+  // reported at the start even for unselected bytes: observed on the oracle's CPU).
+  if (a + 16 > 4294967296) c.mem.checkWrite(a, 16); else probeWrite(c, a, 16);
   for (let k = 0; k < 16; k++) if (b[mask + k] & 0x80) c.mem.write8(a + k, b[val + k]);
+};
+
+/** maskmovq mm1, mm2: the MMX form of maskmovdqu (8 bytes at DS:[rdi]). */
+const maskmovq: Factory = () => (c, i) => {
+  const base = i.a32 ? c.regs[2 * RDI] >>> 0 : (c.regs[2 * RDI + 1] >>> 0) * 4294967296 + (c.regs[2 * RDI] >>> 0);
+  const a = base + (i.seg === 1 ? c.fsBase : i.seg === 2 ? c.gsBase : 0);
+  const x = c.x87;
+  mmxState(c); // before the store: a faulting maskmovq has already entered MMX state (oracle)
+  if (a + 8 > 4294967296) c.mem.checkWrite(a, 8); else probeWrite(c, a, 8);
+  for (let k = 0; k < 8; k++) {
+    const m = k < 4 ? (x.mantLo[i.r2] >>> (8 * k)) & 0xff : (x.mantHi[i.r2] >>> (8 * (k - 4))) & 0xff;
+    const v = k < 4 ? (x.mantLo[i.r1] >>> (8 * k)) & 0xff : (x.mantHi[i.r1] >>> (8 * (k - 4))) & 0xff;
+    if (m & 0x80) c.mem.write8(a + k, v);
+  }
 };
 
 /** movmskps/movmskpd r, xmm: sign bits of each element. */
@@ -213,6 +231,7 @@ def('Movsldup_xmm_xmmm128', movdupSingles(false));
 defMatching(/^Movnti_m(32|64)_r(32|64)$/, movnti);
 def('Movntq_m64_mm', movntq);
 def('Maskmovdqu_rDI_xmm_xmm', maskmovdqu);
+def('Maskmovq_rDI_mm_mm', maskmovq);
 defMatching(/^Movmskps_r(32|64)_xmm$/, movmsk(false));
 defMatching(/^Movmskpd_r(32|64)_xmm$/, movmsk(true));
 def('Movq2dq_xmm_mm', movq2dq);
