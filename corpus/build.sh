@@ -22,7 +22,16 @@ echo          musl glibc glibc-pie            echo.c
 echo          nolibc                          echo-nolibc.c
 segv          musl glibc                      segv.c
 exitcode      musl glibc                      exitcode.c
+fsops         musl glibc                      fsops.c
+pipes         musl glibc                      pipes.c
+sigpipe       musl glibc                      sigpipe.c
+procself      musl glibc                      procself.c
+timeid        musl glibc                      timeid.c
+x87-check     glibc                           x87-check.c
 '
+# Prebuilt guest binaries copied from Debian packages: corpus/bin/<name> <- host path (package).
+# busybox: Debian's busybox-static (1:1.35.0-4+deb12u1+b1 when recorded; see corpus/README.md).
+BUSYBOX_HOST=/bin/busybox
 
 # Flags common to every variant, then per variant.
 COMMON_CFLAGS=(-O2 -Wall -Wextra -fno-asynchronous-unwind-tables -s)
@@ -48,6 +57,10 @@ missing_packages() {
         miss+=(libc6-dev)
     fi
     command -v musl-gcc >/dev/null 2>&1 || miss+=(musl-tools)
+    # Must be the static build: the dynamic "busybox" package also installs /bin/busybox.
+    if [ ! -x "$BUSYBOX_HOST" ] || ! dpkg -s busybox-static >/dev/null 2>&1; then
+        miss+=(busybox-static)
+    fi
     if ! command -v gcc >/dev/null 2>&1 ||
        ! echo '#include <liburing.h>' | gcc -E -x c - >/dev/null 2>&1 ||
        [ ! -e "$(gcc -print-file-name=liburing.a)" ]; then
@@ -93,7 +106,10 @@ while read -r line; do
         built=$((built + 1))
     done
 done <<<"$PROGRAMS"
-echo "build.sh: built $built binaries in corpus/bin"
+cp -f "$BUSYBOX_HOST" "$BIN/busybox.tmp"
+mv -f "$BIN/busybox.tmp" "$BIN/busybox"
+echo "  CP  $BUSYBOX_HOST -> corpus/bin/busybox ($("$BIN/busybox" 2>&1 | head -n 1 || true))"
+echo "build.sh: built $built binaries in corpus/bin, copied busybox"
 
 # ---------------------------------------------------------------------------
 # Record goldens (native run of every case in corpus/cases.json).

@@ -89,6 +89,10 @@ export async function main(argv: string[]): Promise<number> {
     if (traceFd >= 0) fs.closeSync(traceFd);
   }
   if (opts.stats) printStats(result);
+  if (result.deadlock) {
+    process.stderr.write(`x64run: ${result.deadlock}\n`);
+    return 128 + (result.signo ?? 9);
+  }
   if (result.signo) {
     const text = SIGNAL_TEXT[result.signo] ?? result.signal;
     process.stderr.write(`x64run: guest terminated by ${result.signal} (${text})\n`);

@@ -113,6 +113,8 @@ export interface RunResult {
   signo?: number;
   /** Human-readable description of a fatal fault: signal, address, faulting instruction and registers. */
   fault?: string;
+  /** Set when every guest thread blocked forever: the run was ended (SIGKILL) with this message. */
+  deadlock?: string;
   stdout?: Uint8Array;
   stderr?: Uint8Array;
   stats: RunStats;
@@ -175,6 +177,7 @@ export async function run(
     kernel.sleep = (ns) => vclock.sleep(ns);
     kernel.tscSource = () => Number(vclock.elapsedNs());
   }
+  kernel.threadCreated = (t) => { if (kernel.tscSource) t.cpu.readTsc = kernel.tscSource; };
   for (const [at, spec] of Object.entries(fsOpts.mounts ?? {})) {
     if (typeof spec === 'string') kernel.vfs.mount(at, new HostFs(spec));
     else if ('host' in spec && typeof spec.host === 'string') kernel.vfs.mount(at, new HostFs(spec.host, !!spec.readOnly));
@@ -204,7 +207,11 @@ export async function run(
   execProgram(proc, thread, { elf: bytes, path: givenPath, exePath, argv: args, envp, vdso: options.vdso ?? true });
 
   const jit: JitOptions = { ...DEFAULT_JIT, ...options.jit };
-  const scheduler = new Scheduler(kernel, { maxInstructions: options.maxInstructions ?? 0, jit });
+  const scheduler = new Scheduler(kernel, {
+    maxInstructions: options.maxInstructions ?? 0,
+    jit,
+    advanceVirtualTime: vclock ? (ns) => { vclock.sleptNs += ns; } : undefined,
+  });
   await scheduler.run(proc);
 
   const exit = proc.exit!;
@@ -228,6 +235,7 @@ export async function run(
     result.signo = exit.signal;
     if (scheduler.lastFault) result.fault = describeFault(scheduler.lastFault);
   }
+  if (scheduler.deadlock) result.deadlock = scheduler.deadlock;
   if (out instanceof CaptureOutput) result.stdout = out.bytes();
   if (err instanceof CaptureOutput) result.stderr = err.bytes();
   return result;

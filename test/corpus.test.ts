@@ -1,9 +1,10 @@
 /**
  * Every corpus case must reproduce its native golden output: stdout, stderr, exit status or
- * killing signal. The goldens were recorded by corpus/record.mjs on x86-64 Linux.
+ * killing signal, and (for cases run in a fixture directory) the directory tree left behind.
+ * The goldens were recorded by corpus/record.mjs on x86-64 Linux.
  */
 import { describe, it, expect } from 'vitest';
-import { loadGoldens, runGolden, text } from './helpers/corpus.js';
+import { loadGoldens, runGoldenCase, outputFields, skipReason } from './helpers/corpus.js';
 
 const goldens = loadGoldens();
 
@@ -12,12 +13,16 @@ describe('corpus programs match their native goldens', () => {
     expect(goldens.length).toBeGreaterThan(10);
   });
   for (const g of goldens) {
-    it(g.name, async () => {
-      const r = await runGolden(g);
-      expect(text(r.stdout)).toBe(g.stdout);
-      expect(text(r.stderr)).toBe(g.stderr);
-      expect(r.signal ?? null).toBe(g.signal);
+    const skip = skipReason(g);
+    (skip ? it.skip : it)(skip ? `${g.name} (skipped: ${skip})` : g.name, async () => {
+      const { result: r, tree } = await runGoldenCase(g);
+      const out = outputFields('stdout', r.stdout, !!g.sortLines);
+      const err = outputFields('stderr', r.stderr);
+      expect(r.signal ?? null, r.fault).toBe(g.signal);
+      expect(out.stdout ?? out.stdoutBase64).toBe(g.stdout ?? g.stdoutBase64);
+      expect(err.stderr ?? err.stderrBase64).toBe(g.stderr ?? g.stderrBase64);
       expect(r.exitCode).toBe(g.exitCode);
+      if (g.tree !== undefined) expect(tree).toBe(g.tree);
     }, 60_000);
   }
 });

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdint.h>
+#include <stdarg.h>
 
 typedef long double ld;
 
@@ -57,6 +58,29 @@ static void pr(const char *what, ld v, unsigned sw) {
   fputs_unlocked(" sw=", stdout);
   fputs_unlocked(t, stdout);
   putc_unlocked('\n', stdout);
+}
+
+/* Minimal sprintf for labels (%s, %d, %u only): glibc's vfprintf would dominate the run time. */
+static void lbl(char *out, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  for (; *fmt; fmt++) {
+    if (*fmt != '%') { *out++ = *fmt; continue; }
+    char c = *++fmt;
+    if (c == 's') {
+      for (const char *p = va_arg(ap, const char *); *p; p++) *out++ = *p;
+    } else {
+      long v = c == 'u' ? (long)va_arg(ap, unsigned) : (long)va_arg(ap, int);
+      char tmp[24];
+      int n = 0;
+      unsigned long m = v < 0 ? -(unsigned long)v : (unsigned long)v;
+      if (v < 0) *out++ = '-';
+      do { tmp[n++] = (char)('0' + m % 10); m /= 10; } while (m);
+      while (n) *out++ = tmp[--n];
+    }
+  }
+  *out = 0;
+  va_end(ap);
 }
 
 /* ------------------------------------------------------------------ operand values */
@@ -228,7 +252,7 @@ static void arith_modes(void) {
       for (int pc = 0; pc < 4; pc += 2) {
         unsigned sw;
         char buf[64];
-        sprintf(buf, "tiny %u rc=%d pc=%d", i, rc, pc);
+        lbl(buf, "tiny %u rc=%d pc=%d", i, rc, pc);
         ld res_ = op_mul(u[i].a, u[i].b, cwof(pc | (pc ? 1 : 0), rc), &sw);
         pr(buf, res_, sw & 0x27f);
       }
@@ -242,7 +266,7 @@ static void unary_ops(void) {
     for (int i = 0; i < nvals; i++) {
       unsigned sw;
       char buf[64];
-      sprintf(buf, "%s(%s)", opn[k], names[i]);
+      lbl(buf, "%s(%s)", opn[k], names[i]);
       ld res_ = ops[k](vals[i], CW_DEFAULT, &sw);
       pr(buf, res_, sw & 0x27f);
     }
@@ -251,7 +275,7 @@ static void unary_ops(void) {
     for (int rc = 0; rc < 4; rc++) {
       unsigned sw;
       char buf[64];
-      sprintf(buf, "rndint %u rc=%d", i, rc);
+      lbl(buf, "rndint %u rc=%d", i, rc);
       { ld res_ = op_rndint(r[i], cwof(3, rc), &sw); pr(buf, res_, sw & 0x27f); }
     }
   ld sq[] = {2.0L, 3.0L, 0.5L, 1e-4940L, 1e4000L, 0x1.fffffffffffffffep0L, 10.0L};
@@ -260,7 +284,7 @@ static void unary_ops(void) {
       for (int pc = 0; pc < 4; pc++) {
         unsigned sw;
         char buf[64];
-        sprintf(buf, "sqrt %u pc=%d rc=%d", i, pc, rc);
+        lbl(buf, "sqrt %u pc=%d rc=%d", i, pc, rc);
         { ld res_ = op_sqrt(sq[i], cwof(pc, rc), &sw); pr(buf, res_, sw & 0x27f); }
       }
 }
@@ -272,14 +296,14 @@ static void scale_prem(void) {
   for (unsigned i = 0; i < sizeof sc / sizeof sc[0]; i++) {
     unsigned sw;
     char buf[64];
-    sprintf(buf, "fscale %u", i);
+    lbl(buf, "fscale %u", i);
     { ld res_ = op_scale(sc[i][0], sc[i][1], CW_DEFAULT, &sw); pr(buf, res_, sw & 0x27f); }
   }
   for (int i = 0; i < nvals; i++)
     for (int j = 0; j < nvals; j++) {
       unsigned sw;
       char buf[64];
-      sprintf(buf, "fscale %s,%s", names[i], names[j]);
+      lbl(buf, "fscale %s,%s", names[i], names[j]);
       { ld res_ = op_scale(vals[i], vals[j], CW_DEFAULT, &sw); pr(buf, res_, sw & 0x27f); }
     }
   ld pm[][2] = {{7.0L, 2.0L}, {5.0L, 2.0L}, {-7.0L, 2.0L}, {7.5L, -2.0L}, {1e100L, 3.1L}, {0x1p64L, 3.0L},
@@ -288,18 +312,18 @@ static void scale_prem(void) {
   for (unsigned i = 0; i < sizeof pm / sizeof pm[0]; i++) {
     unsigned s1, s2;
     char buf[64];
-    sprintf(buf, "fprem %u", i);
+    lbl(buf, "fprem %u", i);
     { ld res_ = op_prem(pm[i][0], pm[i][1], CW_DEFAULT, &s1); pr(buf, res_, s1 & 0x477f); }
-    sprintf(buf, "fprem1 %u", i);
+    lbl(buf, "fprem1 %u", i);
     { ld res_ = op_prem1(pm[i][0], pm[i][1], CW_DEFAULT, &s2); pr(buf, res_, s2 & 0x477f); }
   }
   for (int i = 0; i < nvals; i++)
     for (int j = 0; j < nvals; j++) {
       unsigned s1, s2;
       char buf[64];
-      sprintf(buf, "fprem %s,%s", names[i], names[j]);
+      lbl(buf, "fprem %s,%s", names[i], names[j]);
       { ld res_ = op_prem(vals[i], vals[j], CW_DEFAULT, &s1); pr(buf, res_, s1 & 0x477f); }
-      sprintf(buf, "fprem1 %s,%s", names[i], names[j]);
+      lbl(buf, "fprem1 %s,%s", names[i], names[j]);
       { ld res_ = op_prem1(vals[i], vals[j], CW_DEFAULT, &s2); pr(buf, res_, s2 & 0x477f); }
     }
   /* full reduction loop as fmodl does it */
@@ -311,7 +335,7 @@ static void scale_prem(void) {
                      "fnstsw %1\n\tfstpt %0\n\tfstp %%st(0)"
                      : "=m"(r), "=m"(s) : "m"(big[i][0]), "m"(big[i][1]) : "ax");
     char buf[64];
-    sprintf(buf, "fmod loop %u", i);
+    lbl(buf, "fmod loop %u", i);
     pr(buf, r, s & 0x477f);
   }
   for (int i = 0; i < nvals; i++) {
@@ -340,7 +364,7 @@ static const char *const hw_rounding[] = {
 
 static void tr(const char *label, ld v, unsigned sw, unsigned mask) {
   for (int i = 0; hw_rounding[i]; i++)
-    if (!strcmp(label, hw_rounding[i])) {
+    if (label[0] == hw_rounding[i][0] && label[1] == hw_rounding[i][1] && !strcmp(label, hw_rounding[i])) {
       printf("%s = (near a rounding tie: hardware is not correctly rounded)\n", label);
       return;
     }
@@ -364,20 +388,20 @@ static void transcendental(void) {
     char l[40];
     enc(l, xs[i]);
     printf("x%u = %s (%La)\n", i, l, xs[i]);
-    sprintf(buf, "sin x%u", i); tr(buf, sn, s1, 0x47f);
-    sprintf(buf, "cos x%u", i); tr(buf, cs, s2, 0x47f);
-    sprintf(buf, "sincos.cos x%u", i); tr(buf, r0, s3, 0x47f);
-    sprintf(buf, "sincos.sin x%u", i); tr(buf, r1, s3, 0x47f);
-    sprintf(buf, "ptan.1 x%u", i); tr(buf, t0, s4, 0x47f);
-    sprintf(buf, "ptan x%u", i); tr(buf, t1, s4, 0x47f);
-    sprintf(buf, "2xm1 x%u", i); tr(buf, e, s5, 0x7f);
+    lbl(buf, "sin x%u", i); tr(buf, sn, s1, 0x47f);
+    lbl(buf, "cos x%u", i); tr(buf, cs, s2, 0x47f);
+    lbl(buf, "sincos.cos x%u", i); tr(buf, r0, s3, 0x47f);
+    lbl(buf, "sincos.sin x%u", i); tr(buf, r1, s3, 0x47f);
+    lbl(buf, "ptan.1 x%u", i); tr(buf, t0, s4, 0x47f);
+    lbl(buf, "ptan x%u", i); tr(buf, t1, s4, 0x47f);
+    lbl(buf, "2xm1 x%u", i); tr(buf, e, s5, 0x7f);
   }
   for (int i = 0; i < nvals; i++) {
     unsigned s1, s2, s3;
     ld a = op_sin(vals[i], CW_DEFAULT, &s1), b = op_cos(vals[i], CW_DEFAULT, &s2), c = op_2xm1(vals[i], CW_DEFAULT, &s3);
-    sprintf(buf, "sin %s", names[i]); tr(buf, a, s1, 0x47f);
-    sprintf(buf, "cos %s", names[i]); tr(buf, b, s2, 0x47f);
-    sprintf(buf, "2xm1 %s", names[i]); tr(buf, c, s3, 0x7f);
+    lbl(buf, "sin %s", names[i]); tr(buf, a, s1, 0x47f);
+    lbl(buf, "cos %s", names[i]); tr(buf, b, s2, 0x47f);
+    lbl(buf, "2xm1 %s", names[i]); tr(buf, c, s3, 0x7f);
   }
   /* tiny arguments: results next to a representable value, C1 tells the rounding direction */
   ld tiny[] = {1e-300L, -1e-300L, 0x1p-16400L, mk(0x0001, 0x8000000000000000ull), mk(0x0000, 0x0000123456789abcull),
@@ -388,18 +412,18 @@ static void transcendental(void) {
     ld a = op_sin(tiny[i], CW_DEFAULT, &s1), b = op_cos(tiny[i], CW_DEFAULT, &s2);
     op_ptan(tiny[i], CW_DEFAULT, &r0, &r1, &s3);
     ld c = op_patan(tiny[i], 1.0L, CW_DEFAULT, &s4), d = op_patan(1.0L, tiny[i], CW_DEFAULT, &s5);
-    sprintf(buf, "tiny sin %u", i); pr(buf, a, s1 & 0x67f);
-    sprintf(buf, "tiny cos %u", i); pr(buf, b, s2 & 0x67f);
-    sprintf(buf, "tiny tan %u", i); pr(buf, r1, s3 & 0x67f);
-    sprintf(buf, "tiny atan %u", i); pr(buf, c, s4 & 0x27f);
-    sprintf(buf, "tiny acot %u", i); pr(buf, d, s5 & 0x27f);
+    lbl(buf, "tiny sin %u", i); pr(buf, a, s1 & 0x67f);
+    lbl(buf, "tiny cos %u", i); pr(buf, b, s2 & 0x67f);
+    lbl(buf, "tiny tan %u", i); pr(buf, r1, s3 & 0x67f);
+    lbl(buf, "tiny atan %u", i); pr(buf, c, s4 & 0x27f);
+    lbl(buf, "tiny acot %u", i); pr(buf, d, s5 & 0x27f);
   }
   for (int rc = 0; rc < 4; rc++) {
     unsigned s1, s2, s3;
     ld a = op_sin(0.7L, cwof(3, rc), &s1), b = op_2xm1(0.3L, cwof(3, rc), &s2), c = op_yl2x(3.0L, 10.0L, cwof(3, rc), &s3);
-    sprintf(buf, "rc=%d sin(0.7)", rc); pr(buf, a, s1 & 0x27f);
-    sprintf(buf, "rc=%d 2xm1(0.3)", rc); pr(buf, b, s2 & 0x27f);
-    sprintf(buf, "rc=%d 3*log2(10)", rc); pr(buf, c, s3 & 0x27f);
+    lbl(buf, "rc=%d sin(0.7)", rc); pr(buf, a, s1 & 0x27f);
+    lbl(buf, "rc=%d 2xm1(0.3)", rc); pr(buf, b, s2 & 0x27f);
+    lbl(buf, "rc=%d 3*log2(10)", rc); pr(buf, c, s3 & 0x27f);
   }
   ld ys[] = {1.0L, -1.0L, 0.5L, 3.0L, 1e-20L, -2.5L, 0.6931471805599453094L};
   ld ls[] = {2.0L, 10.0L, 0.5L, 1.0L, 3.0L, 1e100L, 1.0000001L, 0.999999L, 0x1p-16000L, 7.0L, 1e-4940L, 0x1p100L};
@@ -407,7 +431,7 @@ static void transcendental(void) {
     for (unsigned j = 0; j < sizeof ls / sizeof ls[0]; j++) {
       unsigned sw;
       ld r = op_yl2x(ys[i], ls[j], CW_DEFAULT, &sw);
-      sprintf(buf, "fyl2x %u %u", i, j);
+      lbl(buf, "fyl2x %u %u", i, j);
       tr(buf, r, sw, 0x7f);
     }
   ld ps[] = {0.0L, -0.0L, 0.25L, -0.25L, 1e-10L, -1e-10L, 0.1L, 0x1p-16400L, 0.29L};
@@ -415,7 +439,7 @@ static void transcendental(void) {
     for (unsigned j = 0; j < sizeof ps / sizeof ps[0]; j++) {
       unsigned sw;
       ld r = op_yl2xp1(ys[i], ps[j], CW_DEFAULT, &sw);
-      sprintf(buf, "fyl2xp1 %u %u", i, j);
+      lbl(buf, "fyl2xp1 %u %u", i, j);
       tr(buf, r, sw, 0x7f);
     }
   ld as[] = {0.0L, -0.0L, 1.0L, -1.0L, 0.5L, 2.0L, 1e-30L, 1e30L, 3.0L, -7.0L};
@@ -423,7 +447,7 @@ static void transcendental(void) {
     for (unsigned j = 0; j < sizeof as / sizeof as[0]; j++) {
       unsigned sw;
       ld r = op_patan(as[i], as[j], CW_DEFAULT, &sw);
-      sprintf(buf, "fpatan %u %u", i, j);
+      lbl(buf, "fpatan %u %u", i, j);
       tr(buf, r, sw, 0x7f);
     }
   for (int i = 0; i < nvals; i++)
@@ -432,15 +456,15 @@ static void transcendental(void) {
       ld a = op_patan(vals[i], vals[j], CW_DEFAULT, &s1);
       ld b = op_yl2x(vals[i], vals[j], CW_DEFAULT, &s2);
       ld c = op_yl2xp1(vals[i], vals[j], CW_DEFAULT, &s3);
-      sprintf(buf, "patan %s,%s", names[i], names[j]); tr(buf, a, s1, 0x7f);
-      sprintf(buf, "yl2x %s,%s", names[i], names[j]); tr(buf, b, s2, 0x7f);
-      sprintf(buf, "yl2xp1 %s,%s", names[i], names[j]); tr(buf, c, s3, 0x7f);
+      lbl(buf, "patan %s,%s", names[i], names[j]); tr(buf, a, s1, 0x7f);
+      lbl(buf, "yl2x %s,%s", names[i], names[j]); tr(buf, b, s2, 0x7f);
+      lbl(buf, "yl2xp1 %s,%s", names[i], names[j]); tr(buf, c, s3, 0x7f);
     }
   for (int k = -32; k <= 32; k++) {
     unsigned sw;
     ld x = k / 32.0L;
     ld r = op_2xm1(x, CW_DEFAULT, &sw);
-    sprintf(buf, "2xm1(%d/32)", k);
+    lbl(buf, "2xm1(%d/32)", k);
     tr(buf, r, sw, 0x7f);
   }
 }

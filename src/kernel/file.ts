@@ -5,7 +5,7 @@
  * share it, and with it the offset and status flags. Concrete kinds live next to the code that
  * creates them (stdio.ts here; host files, pipes, /proc and /dev come with the VFS).
  */
-import { EBADF, EINVAL, ENOTTY, ESPIPE, EMFILE } from './errno.js';
+import { EBADF, EINVAL, ENOTTY, ESPIPE, EMFILE, ENXIO } from './errno.js';
 import type { Thread } from './thread.js';
 
 export const S_IFMT = 0o170000, S_IFSOCK = 0o140000, S_IFLNK = 0o120000, S_IFREG = 0o100000, S_IFBLK = 0o060000;
@@ -73,8 +73,18 @@ export abstract class OpenFile {
   poll(): number {
     return 1 | 4;
   }
+  /**
+   * open(2) through a /proc/self/fd/N link of an object that has no path (vfs/anon.ts):
+   * a new description (pipes), this same description (standard streams), or -errno.
+   * Linux refuses sockets and most anonymous inodes with ENXIO.
+   */
+  reopen(_flags: number): OpenFile | number {
+    return -ENXIO;
+  }
   /** Called when the last descriptor goes away. */
   release(): void {}
+  /** Run after release() when the last descriptor goes away (lock tables register here). */
+  lastCloseHooks?: (() => void)[];
 }
 
 export interface FdEntry {
@@ -87,6 +97,11 @@ export const RLIMIT_NOFILE_DEFAULT = 1024;
 export class FdTable {
   readonly fds = new Map<number, FdEntry>();
   limit = RLIMIT_NOFILE_DEFAULT;
+  /**
+   * Called whenever a descriptor of this table is closed (close, dup2 over it, close_range,
+   * exit): POSIX record locks of the owning process are released by any close of the file.
+   */
+  onClose: ((f: OpenFile) => void) | null = null;
 
   get(fd: number): OpenFile | undefined {
     return this.fds.get(fd)?.file;
@@ -119,7 +134,11 @@ export class FdTable {
   }
 
   private drop(f: OpenFile): void {
-    if (--f.refs === 0) f.release();
+    this.onClose?.(f);
+    if (--f.refs === 0) {
+      f.release();
+      if (f.lastCloseHooks) for (const h of f.lastCloseHooks.splice(0)) h();
+    }
   }
 
   /** Copy for fork (descriptions are shared, like Linux). */

@@ -55,27 +55,36 @@ export class PipeBuffer {
   }
 }
 
+/**
+ * One open description of a pipe: the read end or the write end made by pipe(2), or a
+ * description opened through /proc/self/fd/N (which may be read-write, like a FIFO opened
+ * O_RDWR: it then counts as both a reader and a writer).
+ */
 export class PipeEnd extends OpenFile {
   readonly name: string;
-  constructor(readonly pipe: PipeBuffer, readonly isRead: boolean) {
+  readonly canRead: boolean;
+  readonly canWrite: boolean;
+  constructor(readonly pipe: PipeBuffer, readonly isRead: boolean, alsoWrite = false) {
     super();
     this.name = `pipe:[${pipe.ino}]`;
-    if (isRead) pipe.readers++;
-    else pipe.writers++;
+    this.canRead = isRead;
+    this.canWrite = !isRead || alsoWrite;
+    if (this.canRead) pipe.readers++;
+    if (this.canWrite) pipe.writers++;
   }
 
   override read(t: Thread, len: number): Uint8Array | number | Promise<Uint8Array | number> {
-    if (!this.isRead) return -9; // EBADF
+    if (!this.canRead) return -9; // EBADF
     const p = this.pipe;
     if (len === 0) return new Uint8Array(0);
     if (p.size > 0) return p.take(len);
     if (p.writers === 0) return new Uint8Array(0);
     if (this.flags & O_NONBLOCK) return -EAGAIN;
-    return internalWait(p.readable.wait().then(() => this.read(t, len)));
+    return internalWait(p.readable.wait(t).then(() => this.read(t, len)));
   }
 
   override write(t: Thread, data: Uint8Array): number | Promise<number> {
-    if (this.isRead) return -9;
+    if (!this.canWrite) return -9;
     const p = this.pipe;
     if (p.readers === 0) {
       t.process.kernel.raiseSignal?.(t, 13 /* SIGPIPE */);
@@ -90,13 +99,13 @@ export class PipeEnd extends OpenFile {
       p.push(data.slice(0, n));
       if (n === data.length) return n;
       if (this.flags & O_NONBLOCK) return n;
-      return internalWait(p.writable.wait().then(async () => {
+      return internalWait(p.writable.wait(t).then(async () => {
         const rest = await this.write(t, data.subarray(n));
         return rest < 0 ? n : n + rest;
       }));
     }
     if (this.flags & O_NONBLOCK) return -EAGAIN;
-    return internalWait(p.writable.wait().then(() => this.write(t, data)));
+    return internalWait(p.writable.wait(t).then(() => this.write(t, data)));
   }
 
   stat(): StatInfo {
@@ -106,15 +115,30 @@ export class PipeEnd extends OpenFile {
     };
   }
 
+  /**
+   * pipe_poll (fs/pipe.c): the read side is readable with data and hung up without writers;
+   * the write side is writable while there is room and reports POLLERR (in addition) once
+   * every reader is gone.
+   */
   override poll(): number {
     const p = this.pipe;
-    if (this.isRead) return (p.size > 0 ? POLLIN | POLLRDNORM : 0) | (p.writers === 0 ? POLLHUP : 0);
-    return p.readers === 0 ? POLLERR : PIPE_CAPACITY - p.size >= PIPE_BUF ? POLLOUT | POLLWRNORM : 0;
+    let m = 0;
+    if (this.canRead) m |= (p.size > 0 ? POLLIN | POLLRDNORM : 0) | (p.writers === 0 ? POLLHUP : 0);
+    if (this.canWrite) m |= (PIPE_CAPACITY - p.size >= PIPE_BUF ? POLLOUT | POLLWRNORM : 0) | (p.readers === 0 ? POLLERR : 0);
+    return m;
+  }
+
+  /** open(2) of /proc/self/fd/N: a new description of the same pipe, like opening a FIFO. */
+  override reopen(flags: number): OpenFile | number {
+    const acc = flags & 3;
+    const f = new PipeEnd(this.pipe, acc !== 1, acc === 2);
+    f.flags = acc | (flags & O_NONBLOCK);
+    return f;
   }
 
   override release(): void {
-    if (this.isRead) this.pipe.readers--;
-    else this.pipe.writers--;
+    if (this.canRead) this.pipe.readers--;
+    if (this.canWrite) this.pipe.writers--;
     this.pipe.readable.wake();
     this.pipe.writable.wake();
     pollWakeup.wake();

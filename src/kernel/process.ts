@@ -7,6 +7,9 @@ import { CodeCache } from '../cpu/code-cache.js';
 import { FdTable } from './file.js';
 import { Thread } from './thread.js';
 import type { Kernel } from './kernel.js';
+import { ProcessSignals } from './signal.js';
+import type { Timer } from './timers.js';
+import type { Inode } from './vfs/types.js';
 
 export interface ExitStatus {
   /** Exit code when the process called exit/exit_group. */
@@ -29,11 +32,26 @@ export class Process {
   envp: string[] = [];
   auxv: [number, number][] = [];
   cwd = '/';
+  /**
+   * The directory chdir/fchdir made current (null: the initial cwd, found by its path). Kept
+   * so that a removed cwd stays usable ("." still opens, getcwd fails with ENOENT) instead of
+   * silently becoming another directory that later takes the path.
+   */
+  cwdNode: Inode | null = null;
+  /** Supplementary group ids (getgroups/setgroups). */
+  groups: number[] = [];
   /** Set by Kernel.newProcess. */
   kernel!: Kernel;
   umask = 0o022;
   /** Resource limits changed with setrlimit/prlimit64 (defaults otherwise). */
   rlimits?: Map<number, [bigint, bigint]>;
+  /** Futex waiters by guest address (syscalls/thread.ts). */
+  futexes?: Map<number, { bitset: number; settle: () => void; addr: number }[]>;
+  /** ITIMER_REAL/VIRTUAL/PROF (created on first use) and the next timer_create id. */
+  itimers?: Timer[];
+  nextTimerId?: number;
+  /** Signal dispositions (shared by all threads) and the process-wide pending set. */
+  readonly signals = new ProcessSignals();
   /** Monotonic time of process start (CPU-time clocks count from here). */
   startNs = 0n;
 

@@ -82,6 +82,7 @@ export class Scheduler {
       }
       await this.waitForEvent(proc, live);
     }
+    this.kernel.traceExit(proc);
   }
 
   /** Round robin over runnable threads (not blocked, or blocked but with a signal to take). */

@@ -78,6 +78,11 @@ export class HostStream extends OpenFile {
     return tty.isatty(this.hostFd);
   }
 
+  /** /dev/stdout, /proc/self/fd/1...: the stream itself (see OpenFile.reopen). */
+  override reopen(): OpenFile {
+    return this;
+  }
+
   stat(): StatInfo {
     try {
       const s = fs.fstatSync(this.hostFd, { bigint: true });
@@ -157,6 +162,10 @@ export class MemoryInput extends OpenFile {
     this.pos += out.length;
     return out.slice();
   }
+  /** /dev/stdin, /proc/self/fd/0: the stream itself, sharing the read position (like reopening a pipe). */
+  override reopen(): OpenFile {
+    return this;
+  }
   stat(): StatInfo {
     return this.st;
   }
@@ -182,6 +191,10 @@ export class CaptureOutput extends OpenFile {
   stat(): StatInfo {
     return this.st;
   }
+  /** /dev/stdout, /dev/stderr, /proc/self/fd/N: the same capture. */
+  override reopen(): OpenFile {
+    return this;
+  }
   bytes(): Uint8Array {
     return Buffer.concat(this.chunks);
   }
@@ -192,6 +205,7 @@ export class NullStream extends OpenFile {
   readonly name = '/dev/null';
   override read(): Uint8Array { return new Uint8Array(0); }
   override write(_t: Thread, data: Uint8Array): number { return data.length; }
+  override reopen(): OpenFile { return this; }
   stat(): StatInfo {
     return { dev: 5, ino: 4, mode: S_IFCHR | 0o666, nlink: 1, uid: 0, gid: 0, rdev: 0x103, size: 0, blksize: 4096, blocks: 0,
       atimeNs: 0n, mtimeNs: 0n, ctimeNs: 0n };

@@ -26,7 +26,14 @@ export type ArgType =
   | 'mode' // octal
   | 'pid'
   | 'signal'
+  | 'struct' // pointer to a structure, decoded by trace.ts according to `struct` (pointer in hex otherwise)
   | 'hex'; // unsigned 64-bit, printed in hex
+
+/** Structures the trace decodes (trace.ts STRUCT_PRINTERS). */
+export type StructKind = 'stat' | 'dirents' | 'rlimit' | 'timespec' | 'iovec';
+
+/** Flag names in the order strace prints them (its xlat tables), or by value when order does not matter. */
+export type FlagTable = Record<number, string> | readonly (readonly [number, string])[];
 
 export type RetType = 'int' | 'fd' | 'ptr' | 'size' | 'off' | 'hex' | 'void';
 
@@ -36,11 +43,26 @@ export interface ArgSpec {
   name: string;
   type: ArgType;
   /** Symbolic names for 'flags' (bit -> name) or enumerations (value -> name with `enumValues`). */
-  flags?: Record<number, string>;
+  flags?: FlagTable;
   enumValues?: Record<number, string>;
-  /** For 'buf' arguments: printed only on entry ('in', write) or on exit ('out', read). */
+  /** 'flags' whose low two bits are an access mode (O_RDONLY/O_WRONLY/O_RDWR), printed first. */
+  accessMode?: boolean;
+  /** For 'buf' and 'struct' arguments: printed on entry ('in', write) or on exit ('out', read). */
   dir?: 'in' | 'out';
+  /** For 'buf': print every byte as \xNN (strace's QUOTE_FORCE_HEX, e.g. getrandom). */
+  hex?: boolean;
+  /** For 'struct': which structure. */
+  struct?: StructKind;
+  /** The argument is only printed when this holds (e.g. open's mode only with O_CREAT). */
+  when?: (args: readonly number[]) => boolean;
 }
+
+/**
+ * A custom trace decoder for calls whose arguments depend on each other (prctl): returns the
+ * text between the parentheses, or null to use the table's argument types. `exit` is false
+ * when called at entry, true (with the result) when the call completed.
+ */
+export type TraceDecoder = (t: Thread, args: readonly number[], exit: boolean, result: number) => string | null;
 
 export type SyscallResult = number | Promise<number>;
 export type SyscallHandler = (t: Thread, ...args: number[]) => SyscallResult;
@@ -54,7 +76,17 @@ export interface SyscallDef {
   note: string;
   /** May wait (the scheduler parks the thread on the returned Promise). */
   blocking: boolean;
+  /**
+   * When a signal handler interrupts the call: 'sys' restarts it under SA_RESTART (Linux
+   * -ERESTARTSYS), 'never' always returns -EINTR (-ERESTARTNOHAND: poll, select, sleeps,
+   * sigsuspend...).
+   */
+  restart: 'sys' | 'never';
+  /** The handler sets rax itself (rt_sigreturn): the dispatcher must not store a result. */
+  setsRax: boolean;
   handler: SyscallHandler;
+  /** Custom trace decoder (see TraceDecoder). */
+  trace?: TraceDecoder;
 }
 
 /** Thrown by helpers to return -errno from the current syscall. */
@@ -78,6 +110,9 @@ export interface SysOptions {
   support?: Support;
   note?: string;
   blocking?: boolean;
+  restart?: 'sys' | 'never';
+  setsRax?: boolean;
+  trace?: TraceDecoder;
 }
 
 /** Registers a syscall. */
@@ -89,6 +124,9 @@ export function sys(nr: number, name: string, args: ArgSpec[], handler: SyscallH
     support: opts.support ?? 'full',
     note: opts.note ?? '',
     blocking: opts.blocking ?? false,
+    restart: opts.restart ?? 'sys',
+    setsRax: opts.setsRax ?? false,
+    ...(opts.trace ? { trace: opts.trace } : {}),
   };
   SYSCALLS[nr] = def;
   SYSCALLS_BY_NAME.set(name, def);

@@ -8,6 +8,7 @@ import type { Process } from './process.js';
 import { ThreadSignals } from './signal.js';
 import { SyscallError } from './syscall-table.js';
 import { EINTR } from './errno.js';
+import type { WaitQueue } from './wait.js';
 
 export class Thread {
   readonly cpu: Cpu;
@@ -67,6 +68,35 @@ export class Thread {
       };
       register(settle);
     });
+  }
+
+  /**
+   * Waits for a wake-up on `queue` or until CLOCK_MONOTONIC reaches `deadlineNs` (null: no
+   * timeout). Resolves true when woken, false on timeout; a signal rejects it (EINTR). The
+   * deadline is a host timer, or virtual time in deterministic mode.
+   */
+  waitEvent(queue: WaitQueue | null, deadlineNs: bigint | null): Promise<boolean> {
+    const k = this.process.kernel;
+    let woken = false;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let cb: (() => void) | null = null;
+    const clear = () => {
+      if (cb && queue) queue.remove(cb);
+      if (timer) { clearTimeout(timer); timer = null; k.hostTimers--; }
+      this.virtualDeadline = null;
+    };
+    return this.waitFor((settle) => {
+      cb = () => { woken = true; clear(); settle(); };
+      queue?.add(cb);
+      if (deadlineNs !== null) {
+        const fire = () => { timer = null; clear(); settle(); };
+        if (k.sleep) this.virtualDeadline = { atNs: deadlineNs, fire: () => { clear(); settle(); } };
+        else {
+          k.hostTimers++;
+          timer = setTimeout(() => { k.hostTimers--; fire(); }, Math.max(0, Number(deadlineNs - k.config.monotonicNs()) / 1e6));
+        }
+      }
+    }, clear).then(() => woken);
   }
 
   /** Interruptible sleep on the host clock (virtual clock in deterministic mode). */

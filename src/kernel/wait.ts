@@ -25,6 +25,14 @@ export class WaitQueue {
     });
   }
 
+  /** Registers a raw callback for the next wake() (see Thread.waitEvent); `remove` undoes it. */
+  add(f: () => void): void {
+    this.waiters.push(f);
+  }
+  remove(f: () => void): void {
+    this.waiters = this.waiters.filter((w) => w !== f);
+  }
+
   get size(): number {
     return this.waiters.length;
   }

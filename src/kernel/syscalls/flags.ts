@@ -7,12 +7,16 @@ export const O_NONBLOCK = 0o4000, O_DSYNC = 0o10000, O_ASYNC = 0o20000, O_DIRECT
 export const O_DIRECTORY = 0o200000, O_NOFOLLOW = 0o400000, O_NOATIME = 0o1000000, O_CLOEXEC = 0o2000000;
 export const O_SYNC = 0o4010000, O_PATH = 0o10000000, O_TMPFILE = 0o20200000;
 
-export const OPEN_FLAG_NAMES: Record<number, string> = {
-  [O_WRONLY]: 'O_WRONLY', [O_RDWR]: 'O_RDWR', [O_CREAT]: 'O_CREAT', [O_EXCL]: 'O_EXCL', [O_NOCTTY]: 'O_NOCTTY',
-  [O_TRUNC]: 'O_TRUNC', [O_APPEND]: 'O_APPEND', [O_NONBLOCK]: 'O_NONBLOCK', [O_DSYNC]: 'O_DSYNC', [O_ASYNC]: 'O_ASYNC',
-  [O_DIRECT]: 'O_DIRECT', [O_LARGEFILE]: 'O_LARGEFILE', [O_DIRECTORY]: 'O_DIRECTORY', [O_NOFOLLOW]: 'O_NOFOLLOW',
-  [O_NOATIME]: 'O_NOATIME', [O_CLOEXEC]: 'O_CLOEXEC', [O_PATH]: 'O_PATH', 0: 'O_RDONLY',
-};
+/**
+ * open(2) flags other than the access mode, in strace's order (src/xlat/open_mode_flags.in):
+ * the trace prints O_RDONLY/O_WRONLY/O_RDWR first, then these.
+ */
+export const OPEN_FLAG_NAMES: readonly (readonly [number, string])[] = [
+  [O_CREAT, 'O_CREAT'], [O_EXCL, 'O_EXCL'], [O_NOCTTY, 'O_NOCTTY'], [O_TRUNC, 'O_TRUNC'], [O_APPEND, 'O_APPEND'],
+  [O_NONBLOCK, 'O_NONBLOCK'], [O_SYNC, 'O_SYNC'], [O_DSYNC, 'O_DSYNC'], [O_DIRECT, 'O_DIRECT'], [O_LARGEFILE, 'O_LARGEFILE'],
+  [O_NOFOLLOW, 'O_NOFOLLOW'], [O_NOATIME, 'O_NOATIME'], [O_CLOEXEC, 'O_CLOEXEC'], [O_PATH, 'O_PATH'], [O_TMPFILE, 'O_TMPFILE'],
+  [O_DIRECTORY, 'O_DIRECTORY'], [O_ASYNC, 'O_ASYNC'],
+];
 
 export const AT_FDCWD = -100;
 export const AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_SYMLINK_FOLLOW = 0x400, AT_NO_AUTOMOUNT = 0x800;

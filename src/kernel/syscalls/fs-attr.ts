@@ -10,10 +10,16 @@ import { copyIn, copyOut, readString } from '../guest-mem.js';
 import { AT_FDCWD, AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW, AT_EACCESS, AT_FLAG_NAMES, O_ACCMODE, O_PATH } from './flags.js';
 import { existingAt, positionOf, cwdPosition } from '../vfs/lookup.js';
 import { fileOf } from './io.js';
-import type { Inode } from '../vfs/types.js';
+import type { Inode, Credentials } from '../vfs/types.js';
 import { encodeStatfs } from '../layouts-fs.js';
 
 const fd = (n = 'dirfd') => a(n, 'fd');
+
+/** The calling process's credentials for permission checks. */
+export function credentials(t: Thread): Credentials {
+  const c = t.process.kernel.config;
+  return { uid: c.uid, gid: c.gid, groups: t.process.groups };
+}
 const F_OK = 0, X_OK = 1, W_OK = 2, R_OK = 4;
 
 function doAccess(t: Thread, dirfd: number, path: number, mode: number, flags: number): number {
@@ -22,7 +28,7 @@ function doAccess(t: Thread, dirfd: number, path: number, mode: number, flags: n
   const r = existingAt(t, dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), (flags & AT_EMPTY_PATH) !== 0);
   if (mode === F_OK) return 0;
   if (mode & W_OK && r.node.fs.readOnly && r.node.kind !== 'chr') return -EROFS;
-  return r.node.access ? r.node.access(mode) : 0;
+  return r.node.access ? r.node.access(mode, credentials(t)) : 0;
 }
 
 sys(21, 'access', [a('pathname', 'path'), a('mode', 'int', { enumValues: { 0: 'F_OK', 1: 'X_OK', 2: 'W_OK', 4: 'R_OK' } })],
@@ -48,13 +54,10 @@ sys(91, 'fchmod', [a('fd', 'fd'), a('mode', 'mode')], (t, n, mode) => {
   if (f.flags & O_PATH) return -EBADF;
   return inodeOfFd(t, n).chmod?.(mode) ?? 0;
 });
-sys(268, 'fchmodat', [fd(), a('pathname', 'path'), a('mode', 'mode'), a('flags', 'flags', { flags: AT_FLAG_NAMES })],
-  (t, dirfd, path, mode, flags) => {
-    if (flags & ~AT_SYMLINK_NOFOLLOW) return -EINVAL;
-    const r = existingAt(t, dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW));
-    if (r.node.kind === 'symlink') return -EOPNOTSUPP;
-    return r.node.chmod?.(mode) ?? -EPERM;
-  });
+// fchmodat(2) takes three arguments in the kernel (SYSCALL_DEFINE3): the libc's flags argument
+// never reaches it, so whatever r10 holds is ignored. fchmodat2 (Linux 6.6) adds flags.
+sys(268, 'fchmodat', [fd(), a('pathname', 'path'), a('mode', 'mode')],
+  (t, dirfd, path, mode) => existingAt(t, dirfd, path, true).node.chmod?.(mode) ?? -EPERM);
 
 const idArg = (n: string) => a(n, 'int');
 function chownNode(node: Inode, uid: number, gid: number): number {
@@ -133,11 +136,12 @@ sys(76, 'truncate', [a('path', 'path'), a('length', 'off')], (t, path, len) => {
   return r.node.truncate?.(len) ?? -EPERM;
 });
 
+/** ftruncate(2): do_sys_ftruncate gives EINVAL for anything but a regular file open for writing. */
 sys(77, 'ftruncate', [a('fd', 'fd'), a('length', 'off')], (t, n, len) => {
   const f = fileOf(t, n);
+  if (f.flags & O_PATH) return -EBADF;
   if (len < 0) return -EINVAL;
-  if ((f.flags & O_ACCMODE) === 0 || f.flags & O_PATH) return f.inode?.kind === 'file' ? -EINVAL : -EBADF;
-  if (f.inode && f.inode.kind !== 'file') return -EINVAL;
+  if ((f.flags & O_ACCMODE) === 0 || (f.inode && f.inode.kind !== 'file')) return -EINVAL;
   return f.truncate(len);
 });
 
@@ -182,14 +186,15 @@ sys(138, 'fstatfs', [a('fd', 'fd'), a('buf', 'ptr')], (t, n, buf) => {
   return 0;
 });
 
-/** flock(2): one process at a time runs, so advisory locks between our own descriptors always succeed. */
+/** flock(2): whole-file advisory locks owned by the open file description (locks.ts). */
 const LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
 sys(73, 'flock', [a('fd', 'fd'), a('operation', 'flags', { flags: { 1: 'LOCK_SH', 2: 'LOCK_EX', 4: 'LOCK_NB', 8: 'LOCK_UN' } })], (t, n, op) => {
-  fileOf(t, n);
+  const f = fileOf(t, n);
+  if (f.flags & O_PATH) return -EBADF;
   const kind = op & ~LOCK_NB;
   if (kind !== LOCK_SH && kind !== LOCK_EX && kind !== LOCK_UN) return -EINVAL;
-  return 0;
-}, { support: 'partial', note: 'locks are granted: guest processes never contend with the host' });
+  return t.process.kernel.locks.flock(f, kind === LOCK_SH ? 'sh' : kind === LOCK_EX ? 'ex' : 'un', !(op & LOCK_NB));
+}, { blocking: true });
 
 sys(221, 'fadvise64', [a('fd', 'fd'), a('offset', 'off'), a('len', 'off'), a('advice', 'int')], (t, n, _off, len, advice) => {
   const f = fileOf(t, n);

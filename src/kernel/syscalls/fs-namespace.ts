@@ -45,7 +45,7 @@ sys(259, 'mknodat', [fd(), a('pathname', 'path'), a('mode', 'mode'), a('dev', 'h
 
 function doRmdir(t: Thread, dirfd: number, path: number): number {
   const text = readString(t, path);
-  const r = resolveAt(t, dirfd, path, { followFinal: false });
+  const r = resolveAt(t, dirfd, path, { followFinal: false, entry: true });
   if (!r.node) return -ENOENT;
   if (r.name === '') {
     // "." as the last component is EINVAL, ".." is ENOTEMPTY, "/" is EBUSY (rmdir(2)).
@@ -62,8 +62,10 @@ function doRmdir(t: Thread, dirfd: number, path: number): number {
 }
 
 function doUnlink(t: Thread, dirfd: number, path: number): number {
-  const r = resolveAt(t, dirfd, path, { followFinal: false });
+  const r = resolveAt(t, dirfd, path, { followFinal: false, entry: true });
   if (!r.node) return -ENOENT;
+  // do_unlinkat: "." / ".." and directories are EISDIR; a trailing slash on anything else
+  // (a symlink to a directory included: it is not followed) is ENOTDIR.
   if (r.name === '' || r.node.kind === 'dir') return -EISDIR;
   if (r.trailingSlash) return -ENOTDIR;
   const dir = r.parent.node;
@@ -83,10 +85,10 @@ function doRename(t: Thread, olddirfd: number, oldPath: number, newdirfd: number
   if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) return -EINVAL;
   if ((flags & RENAME_NOREPLACE) && (flags & RENAME_EXCHANGE)) return -EINVAL;
   if (flags & RENAME_WHITEOUT) return -EINVAL;
-  const from = resolveAt(t, olddirfd, oldPath, { followFinal: false });
+  const from = resolveAt(t, olddirfd, oldPath, { followFinal: false, entry: true });
   if (!from.node) return -ENOENT;
   if (from.name === '') return -EBUSY;
-  const to = resolveAt(t, newdirfd, newPath, { followFinal: false });
+  const to = resolveAt(t, newdirfd, newPath, { followFinal: false, entry: true });
   if (to.name === '') return -EBUSY;
   if (from.parent.node.fs !== to.parent.node.fs) return -EXDEV;
   const vfs = t.process.kernel.vfs;

@@ -14,10 +14,12 @@ import {
   O_DIRECTORY, O_PATH, O_CLOEXEC, O_TMPFILE, O_ACCMODE, O_TRUNC, O_LARGEFILE, O_APPEND, O_NONBLOCK, O_NOCTTY, O_DSYNC,
   O_ASYNC, O_DIRECT, O_NOATIME, O_SYNC,
 } from './flags.js';
-import { resolveAt, existingAt, check, startDir, positionOf, cwdPosition } from '../vfs/lookup.js';
+import { resolveAt, existingAt, check, startDir, positionOf, cwdPosition, processCwd } from '../vfs/lookup.js';
 import { RESOLVE_NO_XDEV, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS, RESOLVE_BENEATH, RESOLVE_IN_ROOT, RESOLVE_CACHED } from '../vfs/vfs.js';
 import { DirectoryFile } from '../vfs/dirfile.js';
+import { AnonInode } from '../vfs/anon.js';
 import { fileOf } from './io.js';
+import { credentials } from './fs-attr.js';
 import type { StatInfo } from '../file.js';
 import { encodeStatx, STATX_SIZE } from '../layouts-fs.js';
 
@@ -53,13 +55,31 @@ export function doOpen(t: Thread, dirfd: number, pathPtr: number, flags: number,
   if (flags & O_DIRECTORY && node.kind !== 'dir') return -ENOTDIR;
   const f = node.open({ flags, mode, path });
   if (typeof f === 'number') return f;
-  f.vfsPath = path;
-  f.inode = node;
+  // A fresh description; /dev/tty and /proc/self/fd/N links to the standard streams hand back
+  // an existing one, which keeps its own flags and name.
+  if (f.refs === 0) {
+    f.flags = fileStatusFlags(flags);
+    if (!(node instanceof AnonInode)) {
+      f.vfsPath = path;
+      f.inode = node;
+    }
+  }
   if (f instanceof DirectoryFile) {
     const ps = r.parent.node.stat();
     f.parentIno = typeof ps === 'number' ? 0 : ps.ino;
   }
   return p.fds.install(f, (flags & O_CLOEXEC) !== 0);
+}
+
+/**
+ * The status flags an open description keeps (what F_GETFL reports): x86-64 Linux forces
+ * O_LARGEFILE on (build_open_how, force_o_largefile), do_dentry_open drops the open-time-only
+ * O_CREAT/O_EXCL/O_NOCTTY/O_TRUNC, O_CLOEXEC belongs to the descriptor, and an O_PATH
+ * description keeps only O_PATH, O_DIRECTORY and O_NOFOLLOW (build_open_flags).
+ */
+export function fileStatusFlags(flags: number): number {
+  if (flags & O_PATH) return flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW);
+  return (flags | O_LARGEFILE) & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
 }
 
 /** O_TMPFILE: an unnamed regular file in the given directory (created then unlinked). */
@@ -78,17 +98,22 @@ function openTmpfile(t: Thread, dirfd: number, text: string, flags: number, mode
   const f = n.open({ flags: flags & ~O_TMPFILE, mode, path: `${r.path === '/' ? '' : r.path}/${name}` });
   dir.unlink(name);
   if (typeof f === 'number') return f;
+  f.flags = fileStatusFlags(flags & ~O_TMPFILE);
   f.vfsPath = `${r.path === '/' ? '' : r.path}/${name} (deleted)`;
   f.inode = n;
   return t.process.fds.install(f, (flags & O_CLOEXEC) !== 0);
 }
 
 const fd = (n = 'dirfd') => a(n, 'fd');
-const openFlags = a('flags', 'flags', { flags: OPEN_FLAG_NAMES });
+const openFlags = a('flags', 'flags', { flags: OPEN_FLAG_NAMES, accessMode: true });
+/** open's mode is only meaningful (and only traced, like strace does) with O_CREAT or O_TMPFILE. */
+const openMode = (flagsIndex: number) => a('mode', 'mode', {
+  when: (args) => (args[flagsIndex] & O_CREAT) !== 0 || (args[flagsIndex] & O_TMPFILE) === O_TMPFILE,
+});
 
-sys(2, 'open', [a('pathname', 'path'), openFlags, a('mode', 'mode')], (t, path, flags, mode) => doOpen(t, AT_FDCWD, path, flags, mode),
+sys(2, 'open', [a('pathname', 'path'), openFlags, openMode(1)], (t, path, flags, mode) => doOpen(t, AT_FDCWD, path, flags, mode),
   { ret: 'fd' });
-sys(257, 'openat', [fd(), a('pathname', 'path'), openFlags, a('mode', 'mode')], (t, dirfd, path, flags, mode) =>
+sys(257, 'openat', [fd(), a('pathname', 'path'), openFlags, openMode(2)], (t, dirfd, path, flags, mode) =>
   doOpen(t, dirfd, path, flags, mode), { ret: 'fd' });
 sys(85, 'creat', [a('pathname', 'path'), a('mode', 'mode')], (t, path, mode) =>
   doOpen(t, AT_FDCWD, path, O_CREAT | 1 | O_TRUNC, mode), { ret: 'fd' });
@@ -134,8 +159,9 @@ function statOut(t: Thread, st: StatInfo | number, buf: number): number {
   return 0;
 }
 
-sys(4, 'stat', [a('pathname', 'path'), a('statbuf', 'ptr')], (t, path, buf) => statOut(t, existingAt(t, AT_FDCWD, path, true).node.stat(), buf));
-sys(6, 'lstat', [a('pathname', 'path'), a('statbuf', 'ptr')], (t, path, buf) => statOut(t, existingAt(t, AT_FDCWD, path, false).node.stat(), buf));
+const statBuf = a('statbuf', 'struct', { struct: 'stat', dir: 'out' });
+sys(4, 'stat', [a('pathname', 'path'), statBuf], (t, path, buf) => statOut(t, existingAt(t, AT_FDCWD, path, true).node.stat(), buf));
+sys(6, 'lstat', [a('pathname', 'path'), statBuf], (t, path, buf) => statOut(t, existingAt(t, AT_FDCWD, path, false).node.stat(), buf));
 
 /** Shared by newfstatat and statx: resolves (dirfd, path, flags) to stat information. */
 function statAt(t: Thread, dirfd: number, path: number, flags: number): StatInfo | number {
@@ -148,7 +174,7 @@ function statAt(t: Thread, dirfd: number, path: number, flags: number): StatInfo
   return existingAt(t, dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW)).node.stat();
 }
 
-sys(262, 'newfstatat', [fd(), a('pathname', 'path'), a('statbuf', 'ptr'), a('flags', 'flags', { flags: AT_FLAG_NAMES })],
+sys(262, 'newfstatat', [fd(), a('pathname', 'path'), statBuf, a('flags', 'flags', { flags: AT_FLAG_NAMES })],
   (t, dirfd, path, buf, flags) => statOut(t, statAt(t, dirfd, path, flags), buf));
 
 sys(332, 'statx', [fd(), a('pathname', 'path'), a('flags', 'flags', { flags: AT_FLAG_NAMES }), a('mask', 'hex'), a('statxbuf', 'ptr')],
@@ -163,7 +189,7 @@ sys(332, 'statx', [fd(), a('pathname', 'path'), a('flags', 'flags', { flags: AT_
 
 // ------------------------------------------------------------------ directories
 
-sys(217, 'getdents64', [a('fd', 'fd'), a('dirp', 'ptr'), a('count', 'uint')], (t, fdn, dirp, count) => {
+sys(217, 'getdents64', [a('fd', 'fd'), a('dirp', 'struct', { struct: 'dirents', dir: 'out' }), a('count', 'uint')], (t, fdn, dirp, count) => {
   const f = fileOf(t, fdn);
   if (!(f instanceof DirectoryFile)) return f.inode?.kind === 'dir' ? -EBADF : -ENOTDIR;
   const out = f.getdents64(Math.min(count, 1 << 20));
@@ -172,7 +198,9 @@ sys(217, 'getdents64', [a('fd', 'fd'), a('dirp', 'ptr'), a('count', 'uint')], (t
   return out.length;
 });
 
+/** getcwd(2): ENOENT once the current directory has been unlinked. */
 sys(79, 'getcwd', [a('buf', 'buf', { dir: 'out' }), a('size', 'size')], (t, buf, size) => {
+  if (processCwd(t.process).removed) return -ENOENT;
   const b = new TextEncoder().encode(t.process.cwd + '\0');
   if (b.length > size) return -ERANGE;
   copyOut(t, buf, b);
@@ -182,9 +210,10 @@ sys(79, 'getcwd', [a('buf', 'buf', { dir: 'out' }), a('size', 'size')], (t, buf,
 sys(80, 'chdir', [a('path', 'path')], (t, path) => {
   const r = existingAt(t, AT_FDCWD, path, true);
   if (r.node.kind !== 'dir') return -ENOTDIR;
-  const x = r.node.access?.(1);
+  const x = r.node.access?.(1, credentials(t));
   if (x && x < 0) return x;
   t.process.cwd = r.path;
+  t.process.cwdNode = r.node;
   return 0;
 });
 
@@ -192,6 +221,7 @@ sys(81, 'fchdir', [a('fd', 'fd')], (t, fdn) => {
   const pos = positionOf(t, fdn);
   if (pos.node.kind !== 'dir') return -ENOTDIR;
   t.process.cwd = pos.path;
+  t.process.cwdNode = pos.node;
   return 0;
 });
 

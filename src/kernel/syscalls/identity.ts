@@ -7,7 +7,7 @@
 import { sys, a } from '../syscall-table.js';
 import type { Thread } from '../thread.js';
 import { EINVAL, EPERM } from '../errno.js';
-import { copyOut, write32 } from '../guest-mem.js';
+import { copyIn, copyOut, write32 } from '../guest-mem.js';
 
 const uidOf = (t: Thread) => t.process.kernel.config.uid;
 const gidOf = (t: Thread) => t.process.kernel.config.gid;
@@ -19,15 +19,28 @@ function mayBecome(t: Thread, id: number, own: number): number {
   return -EPERM;
 }
 
+/** getgroups(2): the process's supplementary groups; EINVAL when `size` is too small for them. */
 sys(115, 'getgroups', [a('size', 'int'), a('list', 'ptr')], (t, size, list) => {
+  const groups = t.process.groups;
   if (size < 0) return -EINVAL;
-  if (size === 0) return 1;
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, gidOf(t), true);
+  if (size === 0) return groups.length;
+  if (size < groups.length) return -EINVAL;
+  const b = new Uint8Array(4 * groups.length);
+  const dv = new DataView(b.buffer);
+  groups.forEach((g, k) => dv.setUint32(4 * k, g, true));
   copyOut(t, list, b);
-  return 1;
+  return groups.length;
 });
-sys(116, 'setgroups', [a('size', 'int'), a('list', 'ptr')], (t) => (uidOf(t) === 0 ? 0 : -EPERM));
+const NGROUPS_MAX = 65536;
+/** setgroups(2): root only (CAP_SETGID); at most NGROUPS_MAX entries. */
+sys(116, 'setgroups', [a('size', 'int'), a('list', 'ptr')], (t, size, list) => {
+  if (size < 0 || size > NGROUPS_MAX) return -EINVAL;
+  if (uidOf(t) !== 0) return -EPERM;
+  const raw = size ? copyIn(t, list, 4 * size) : new Uint8Array(0);
+  const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  t.process.groups = Array.from({ length: size }, (_, k) => dv.getUint32(4 * k, true));
+  return 0;
+});
 sys(105, 'setuid', [a('uid', 'int')], (t, uid) => mayBecome(t, uid, uidOf(t)));
 sys(106, 'setgid', [a('gid', 'int')], (t, gid) => mayBecome(t, gid, gidOf(t)));
 sys(113, 'setreuid', [a('ruid', 'int'), a('euid', 'int')], (t, r, e) => mayBecome(t, r, uidOf(t)) || mayBecome(t, e, uidOf(t)));

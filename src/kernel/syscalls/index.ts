@@ -11,3 +11,6 @@ import './io-positional.js';
 import './pipe.js';
 import './poll.js';
 import './identity.js';
+import './signal.js';
+import './thread.js';
+import '../timers.js';

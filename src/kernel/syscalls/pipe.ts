@@ -5,11 +5,11 @@ import { sys, a } from '../syscall-table.js';
 import type { Thread } from '../thread.js';
 import { EINVAL, EFAULT, EAGAIN, EMFILE } from '../errno.js';
 import { copyOut, readString } from '../guest-mem.js';
-import { O_CLOEXEC, O_NONBLOCK, O_DIRECT, O_RDWR } from './flags.js';
+import { O_CLOEXEC, O_NONBLOCK, O_DIRECT, O_RDWR, O_LARGEFILE } from './flags.js';
 import { PipeBuffer, PipeEnd, pollWakeup, POLLIN, POLLOUT, POLLERR } from '../pipe.js';
 import { OpenFile, type StatInfo } from '../file.js';
 import { WaitQueue, internalWait } from '../wait.js';
-import { MemFs } from '../vfs/memfs.js';
+import { MemFs, MemInode, F_SEAL_SEAL } from '../vfs/memfs.js';
 
 function doPipe(t: Thread, fdsPtr: number, flags: number): number {
   if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT)) return -EINVAL;
@@ -59,7 +59,7 @@ export class EventFd extends OpenFile {
     if (len < 8) return -EINVAL;
     if (this.count === 0n) {
       if (this.flags & O_NONBLOCK) return -EAGAIN;
-      return internalWait(this.changed.wait().then(() => this.read(t, len)));
+      return internalWait(this.changed.wait(t).then(() => this.read(t, len)));
     }
     const v = this.semaphore ? 1n : this.count;
     this.count -= v;
@@ -75,7 +75,7 @@ export class EventFd extends OpenFile {
     if (v === 0xffffffffffffffffn) return -EINVAL;
     if (this.count + v > MAX_COUNT) {
       if (this.flags & O_NONBLOCK) return -EAGAIN;
-      return internalWait(this.changed.wait().then(() => this.write(t, data)));
+      return internalWait(this.changed.wait(t).then(() => this.write(t, data)));
     }
     this.add(v);
     return 8;
@@ -90,6 +90,11 @@ export class EventFd extends OpenFile {
   private notify(): void {
     this.changed.wake();
     pollWakeup.wake();
+  }
+
+  /** eventfd files use noop_llseek: lseek "succeeds" and reports position 0. */
+  override lseek(): number {
+    return 0;
   }
 
   override poll(): number {
@@ -128,11 +133,15 @@ sys(319, 'memfd_create', [a('name', 'str'), a('flags', 'flags', { flags: { 1: 'M
     const tmp = `memfd-${Math.random().toString(36).slice(2)}`;
     const node = root.create(tmp, 0o777);
     if (typeof node === 'number') return node;
+    if (!(node instanceof MemInode)) return -EINVAL;
     root.unlink(tmp);
+    // Without MFD_ALLOW_SEALING the file is born sealed against further seals.
+    node.seals = flags & MFD_ALLOW_SEALING ? 0 : F_SEAL_SEAL;
     const f = node.open({ flags: O_RDWR, mode: 0, path: `/memfd:${name}` });
     if (typeof f === 'number') return f;
+    f.flags = O_RDWR | O_LARGEFILE;
     f.vfsPath = `/memfd:${name} (deleted)`;
     f.inode = node;
     return t.process.fds.install(f, (flags & MFD_CLOEXEC) !== 0);
-  }, { ret: 'fd', support: 'partial', note: 'sealing flags accepted; seals are not enforced' });
+  }, { ret: 'fd', support: 'partial', note: 'seals are enforced for write/truncate; MAP_SHARED mappings are private copies' });
 void EMFILE;

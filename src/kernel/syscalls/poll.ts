@@ -18,25 +18,23 @@ function readyMask(t: Thread, fd: number): number {
   return f.poll();
 }
 
-/** Waits until `check` reports readiness, the timeout (ms, -1 = forever) passes, or nothing can change. */
+/**
+ * Waits until `check` reports readiness or the timeout (ms, -1 = forever) passes: any change of
+ * a pollable object wakes pollWakeup, then everything is checked again. A signal interrupts it
+ * (poll and select are never restarted: -EINTR, like Linux's -ERESTARTNOHAND).
+ */
 function waitFor(t: Thread, check: () => number, timeoutMs: number): number | Promise<number> {
   const n = check();
   if (n !== 0 || timeoutMs === 0) return n;
-  const deadline = timeoutMs < 0 ? Infinity : Date.now() + timeoutMs;
-  const loop = (): Promise<number> => {
-    const wake = pollWakeup.wait();
-    if (deadline === Infinity) return internalWait(wake.then(() => { const r = check(); return r !== 0 ? r : loop(); }));
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) return Promise.resolve(check());
-    return new Promise<number>((resolve) => {
-      const timer = setTimeout(() => resolve(check()), remaining);
-      void wake.then(() => {
-        const r = check();
-        if (r !== 0) { clearTimeout(timer); resolve(r); }
-      });
-    }).then((r) => (r !== 0 || Date.now() >= deadline ? r : loop()));
-  };
-  return loop();
+  const k = t.process.kernel;
+  const deadline = timeoutMs < 0 ? null : k.config.monotonicNs() + BigInt(Math.round(timeoutMs * 1e6));
+  const loop = (): Promise<number> => t.waitEvent(pollWakeup, deadline).then((woken) => {
+    const r = check();
+    if (r !== 0 || !woken) return r;
+    return loop();
+  });
+  // Without a timeout only another guest thread can make a descriptor ready.
+  return deadline === null ? internalWait(loop()) : loop();
 }
 
 function doPoll(t: Thread, fdsPtr: number, nfds: number, timeoutMs: number): number | Promise<number> {
@@ -63,7 +61,7 @@ function doPoll(t: Thread, fdsPtr: number, nfds: number, timeoutMs: number): num
   return typeof r === 'number' ? done(r) : r.then(done);
 }
 
-sys(7, 'poll', [a('fds', 'ptr'), a('nfds', 'uint'), a('timeout', 'int')], (t, p, n, timeout) => doPoll(t, p, n, timeout), { blocking: true });
+sys(7, 'poll', [a('fds', 'ptr'), a('nfds', 'uint'), a('timeout', 'int')], (t, p, n, timeout) => doPoll(t, p, n, timeout), { blocking: true, restart: 'never' });
 
 function timespecMs(t: Thread, p: number): number {
   if (p === 0) return -1;
@@ -78,7 +76,7 @@ sys(271, 'ppoll', [a('fds', 'ptr'), a('nfds', 'uint'), a('tmo_p', 'ptr'), a('sig
     const ms = timespecMs(t, tmo);
     if (ms === -2) return -EINVAL;
     return doPoll(t, p, n, ms);
-  }, { blocking: true, support: 'partial', note: 'the temporary signal mask is ignored until signals land' });
+  }, { blocking: true, restart: 'never', support: 'partial', note: 'the temporary signal mask is not applied while waiting' });
 
 // ------------------------------------------------------------------ select
 
@@ -125,12 +123,12 @@ sys(23, 'select', [a('nfds', 'int'), a('readfds', 'ptr'), a('writefds', 'ptr'), 
       ms = sec * 1000 + Math.ceil(usec / 1000);
     }
     return doSelect(t, n, r, w, e, ms);
-  }, { blocking: true });
+  }, { blocking: true, restart: 'never' });
 
 sys(270, 'pselect6', [a('nfds', 'int'), a('readfds', 'ptr'), a('writefds', 'ptr'), a('exceptfds', 'ptr'), a('timeout', 'ptr'), a('sigmask', 'ptr')],
   (t, n, r, w, e, ts) => {
     const ms = timespecMs(t, ts);
     if (ms === -2) return -EINVAL;
     return doSelect(t, n, r, w, e, ms);
-  }, { blocking: true, support: 'partial', note: 'the temporary signal mask is ignored until signals land' });
+  }, { blocking: true, restart: 'never', support: 'partial', note: 'the temporary signal mask is not applied while waiting' });
 void EFAULT;

@@ -1,5 +1,5 @@
 /**
- * Process and thread identity and lifetime: exit, exit_group, getpid, gettid, getppid, the uid/gid
+ * Process and thread identity: getpid, gettid, getppid, the uid/gid
  * family, set_tid_address, set_robust_list/get_robust_list, rseq (always -ENOSYS: see
  * ../shared/reference/linux-abi.md §7), prlimit64/getrlimit/setrlimit.
  */
@@ -9,20 +9,6 @@ import { EINVAL, ENOSYS, EPERM, ESRCH } from '../errno.js';
 import { copyIn, copyOut, write64 } from '../guest-mem.js';
 import { RLIMIT_NAMES } from './flags.js';
 import { STACK_SIZE } from '../../memory/address-space.js';
-
-function exitThread(t: Thread, code: number): number {
-  t.exited = true;
-  const p = t.process;
-  if (p.threads.every((x) => x.exited)) p.exit = { code: code & 0xff };
-  return 0;
-}
-
-sys(60, 'exit', [a('status', 'int')], (t, code) => exitThread(t, code), { ret: 'void', note: 'ends the calling thread; the last thread ends the process' });
-sys(231, 'exit_group', [a('status', 'int')], (t, code) => {
-  for (const th of t.process.threads) th.exited = true;
-  t.process.exit = { code: code & 0xff };
-  return 0;
-}, { ret: 'void' });
 
 sys(39, 'getpid', [], (t) => t.process.pid);
 sys(186, 'gettid', [], (t) => t.tid);
@@ -55,7 +41,7 @@ sys(274, 'get_robust_list', [a('pid', 'pid'), a('head_ptr', 'ptr'), a('len_ptr',
 
 // Always refused, for every thread: glibc then falls back to the vDSO for sched_getcpu, and a
 // registration accepted for the main thread but refused later would be fatal (reference §7).
-sys(334, 'rseq', [a('rseq', 'ptr'), a('rseq_len', 'uint'), a('flags', 'int'), a('sig', 'hex')], () => -ENOSYS,
+sys(334, 'rseq', [a('rseq', 'ptr'), a('rseq_len', 'hex'), a('flags', 'int'), a('sig', 'hex')], () => -ENOSYS,
   { support: 'enosys', note: 'deliberately unsupported: glibc falls back cleanly' });
 
 // ------------------------------------------------------------------ resource limits
@@ -96,7 +82,8 @@ function setLimit(t: Thread, res: number, newPtr: number): number {
   return 0;
 }
 
-sys(302, 'prlimit64', [a('pid', 'pid'), a('resource', 'flags', { enumValues: RLIMIT_NAMES }), a('new_limit', 'ptr'), a('old_limit', 'ptr')],
+sys(302, 'prlimit64', [a('pid', 'pid'), a('resource', 'flags', { enumValues: RLIMIT_NAMES }),
+  a('new_limit', 'struct', { struct: 'rlimit', dir: 'in' }), a('old_limit', 'struct', { struct: 'rlimit', dir: 'out' })],
   (t, pid, res, newPtr, oldPtr) => {
     if (pid !== 0 && pid !== t.process.pid) return -ESRCH;
     if (res < 0 || res > 15) return -EINVAL;

@@ -1,7 +1,8 @@
 /**
  * System information and per-process controls: uname, arch_prctl, prctl, getrandom.
  */
-import { sys, a } from '../syscall-table.js';
+import { sys, a, type TraceDecoder } from '../syscall-table.js';
+import { escapeBytes } from '../trace.js';
 import { EINVAL, EFAULT } from '../errno.js';
 import { copyOut, readCString } from '../guest-mem.js';
 import { encodeUtsname } from '../layouts.js';
@@ -36,6 +37,25 @@ sys(158, 'arch_prctl', [a('code', 'flags', { enumValues: ARCH_PRCTL_NAMES }), a(
 const EPERM_ = 1, ENODEV_ = 19;
 
 const PR_SET_NAME = 15, PR_GET_NAME = 16, PR_SET_NO_NEW_PRIVS = 38, PR_GET_NO_NEW_PRIVS = 39, PR_SET_DUMPABLE = 4, PR_GET_DUMPABLE = 3;
+
+/** strace's prctl decoder for the options we implement: the name for PR_[GS]ET_NAME, no arguments for the getters. */
+const tracePrctl: TraceDecoder = (t, args, exit, result) => {
+  const [option, arg2] = args;
+  const name = PRCTL_NAMES[option];
+  const str = (): string => {
+    try {
+      return escapeBytes(readCString(t, arg2, 16).subarray(0, 16));
+    } catch {
+      return `0x${arg2.toString(16)}`;
+    }
+  };
+  switch (option) {
+    case PR_SET_NAME: return `${name}, ${str()}`;
+    case PR_GET_NAME: return `${name}, ${exit && result === 0 ? str() : `0x${arg2.toString(16)}`}`;
+    case PR_GET_DUMPABLE: case PR_GET_NO_NEW_PRIVS: return name;
+    default: return null;
+  }
+};
 sys(157, 'prctl', [a('option', 'flags', { enumValues: PRCTL_NAMES }), a('arg2', 'hex'), a('arg3', 'hex'), a('arg4', 'hex'), a('arg5', 'hex')],
   (t, option, arg2) => {
     switch (option) {
@@ -52,10 +72,10 @@ sys(157, 'prctl', [a('option', 'flags', { enumValues: PRCTL_NAMES }), a('arg2', 
       case PR_GET_NO_NEW_PRIVS: return 0;
       default: return -EINVAL;
     }
-  }, { support: 'partial', note: 'PR_SET_NAME/PR_GET_NAME, dumpable, no_new_privs; others -EINVAL' });
+  }, { support: 'partial', note: 'PR_SET_NAME/PR_GET_NAME, dumpable, no_new_privs; others -EINVAL', trace: tracePrctl });
 
 const GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
-sys(318, 'getrandom', [a('buf', 'ptr'), a('buflen', 'size'), a('flags', 'flags', { flags: GRND_NAMES })], (t, buf, len, flags) => {
+sys(318, 'getrandom', [a('buf', 'buf', { dir: 'out', hex: true }), a('buflen', 'size'), a('flags', 'flags', { flags: GRND_NAMES })], (t, buf, len, flags) => {
   if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) return -EINVAL;
   if ((flags & (GRND_RANDOM | GRND_INSECURE)) === (GRND_RANDOM | GRND_INSECURE)) return -EINVAL;
   const n = Math.min(len, 33554431);

@@ -26,14 +26,14 @@ export function clockNs(t: Thread, id: number): bigint | null {
   }
 }
 
-sys(228, 'clock_gettime', [a('clockid', 'flags', { enumValues: CLOCK_NAMES }), a('tp', 'ptr')], (t, id, tp) => {
+sys(228, 'clock_gettime', [a('clockid', 'flags', { enumValues: CLOCK_NAMES }), a('tp', 'struct', { struct: 'timespec', dir: 'out' })], (t, id, tp) => {
   const ns = clockNs(t, id);
   if (ns === null) return -EINVAL;
   copyOut(t, tp, encodeTimespec(ns));
   return 0;
 });
 
-sys(229, 'clock_getres', [a('clockid', 'flags', { enumValues: CLOCK_NAMES }), a('res', 'ptr')], (t, id, res) => {
+sys(229, 'clock_getres', [a('clockid', 'flags', { enumValues: CLOCK_NAMES }), a('res', 'struct', { struct: 'timespec', dir: 'out' })], (t, id, res) => {
   if (clockNs(t, id) === null) return -EINVAL;
   const coarse = id === CLOCK_REALTIME_COARSE || id === CLOCK_MONOTONIC_COARSE;
   if (res) copyOut(t, res, encodeTimespec(coarse ? 4_000_000n : 1n));
@@ -61,28 +61,27 @@ function readTimespec(t: Thread, p: number): bigint | null {
 }
 
 /** Sleeps on the host event loop; in deterministic mode the clock simply advances. */
+/** Interruptible sleep (a signal ends it with -EINTR); virtual in deterministic mode. */
 function sleepNs(t: Thread, ns: bigint): Promise<number> | number {
-  const k = t.process.kernel;
-  if (k.sleep) return k.sleep(ns).then(() => 0);
-  return new Promise((resolve) => setTimeout(() => resolve(0), Number(ns / 1_000_000n)));
+  return t.sleepMs(Number(ns) / 1e6).then(() => 0);
 }
 
-sys(35, 'nanosleep', [a('req', 'ptr'), a('rem', 'ptr')], (t, req) => {
+sys(35, 'nanosleep', [a('req', 'struct', { struct: 'timespec', dir: 'in' }), a('rem', 'ptr')], (t, req) => {
   const ns = readTimespec(t, req);
   if (ns === null) return -EINVAL;
   return sleepNs(t, ns);
-}, { blocking: true });
+}, { blocking: true, restart: 'never' });
 
 const TIMER_ABSTIME = 1;
 sys(230, 'clock_nanosleep', [a('clockid', 'flags', { enumValues: CLOCK_NAMES }), a('flags', 'flags', { flags: { 1: 'TIMER_ABSTIME' } }),
-  a('req', 'ptr'), a('rem', 'ptr')], (t, id, flags, req) => {
+  a('req', 'struct', { struct: 'timespec', dir: 'in' }), a('rem', 'ptr')], (t, id, flags, req) => {
   const now = clockNs(t, id);
   if (now === null || id === CLOCK_THREAD_CPUTIME_ID) return -EINVAL;
   const ns = readTimespec(t, req);
   if (ns === null) return -EINVAL;
   const wait = flags & TIMER_ABSTIME ? ns - now : ns;
   return wait > 0n ? sleepNs(t, wait) : 0;
-}, { blocking: true });
+}, { blocking: true, restart: 'never' });
 
 // ------------------------------------------------------------------ process times and system information
 

@@ -41,6 +41,15 @@ export function statFromHost(s: fs.BigIntStats): StatInfo {
 }
 
 /**
+ * The guest already applied its own umask to `mode` (open(2), mkdir(2)); the host process's
+ * umask must not strip more. Restores the permission bits the guest asked for when the host
+ * created the entry with fewer (other bits, e.g. an inherited S_ISGID, are kept).
+ */
+function exactPermissions(st: fs.Stats, mode: number, chmod: (m: number) => void): void {
+  if ((st.mode & 0o777) !== (mode & 0o777)) chmod((st.mode & 0o7000) | (mode & 0o777));
+}
+
+/**
  * Runs a host call, mapping a thrown host error to -errno. Careful: for calls that themselves
  * return numbers (openSync, readSync, writeSync) test `< 0`, not `typeof === 'number'`.
  */
@@ -52,9 +61,37 @@ function host<T>(f: () => T): T | number {
   }
 }
 
+/** Times the guest set, kept at full precision (see HostFs.setTimes). */
+interface ExactTimes {
+  atimeNs: bigint;
+  mtimeNs: bigint;
+  /** What the host stored for them: the exact values apply while the host still reports these. */
+  hostAtimeNs: bigint;
+  hostMtimeNs: bigint;
+}
+
+/**
+ * A time in seconds for Node's utimes family such that libuv's conversion back
+ * (uv__fs_to_timespec: tv_sec = trunc(t), tv_nsec = (t - tv_sec) * 1e9 rounded down to whole
+ * microseconds) yields exactly the microsecond of `ns`: the half-microsecond offset absorbs
+ * the double's rounding error (about 0.12 us for present-day times).
+ */
+export function nodeTimeSeconds(ns: bigint): number {
+  const us = ns >= 0n ? ns / 1000n : -((-ns + 999n) / 1000n);
+  const sec = us >= 0n ? us / 1_000_000n : -((-us + 999_999n) / 1_000_000n);
+  const frac = us - sec * 1_000_000n;
+  return Number(sec) + (Number(frac) + 0.5) / 1e6;
+}
+
 export class HostFs implements FileSystem {
   readonly name = 'hostfs';
   private readonly rootInode: HostInode;
+  /**
+   * Node sets file times with microsecond precision only (utimensat(2) takes nanoseconds).
+   * The nanoseconds the guest asked for are remembered per host inode and reported by stat
+   * for as long as the host still shows the microsecond value we stored.
+   */
+  private readonly exactTimes = new Map<string, ExactTimes>();
 
   constructor(readonly hostRoot: string, readonly readOnly = false) {
     this.hostRoot = nodePath.resolve(hostRoot);
@@ -67,6 +104,32 @@ export class HostFs implements FileSystem {
 
   same(a: Inode, b: Inode): boolean {
     return a instanceof HostInode && b instanceof HostInode && a.hostPath === b.hostPath;
+  }
+
+  /** struct stat of a host file as the guest sees it. */
+  statOf(s: fs.BigIntStats): StatInfo {
+    const st = statFromHost(s);
+    const exact = this.exactTimes.get(`${s.dev}:${s.ino}`);
+    if (exact) {
+      if (st.atimeNs === exact.hostAtimeNs) st.atimeNs = exact.atimeNs;
+      if (st.mtimeNs === exact.hostMtimeNs) st.mtimeNs = exact.mtimeNs;
+    }
+    return st;
+  }
+
+  /** Sets atime/mtime (null = leave as is) of a host path without following a final symlink. */
+  setTimes(hostPath: string, atimeNs: bigint | null, mtimeNs: bigint | null): number {
+    const cur = host(() => fs.lstatSync(hostPath, { bigint: true }));
+    if (typeof cur === 'number') return cur;
+    const old = this.statOf(cur);
+    const at = atimeNs ?? old.atimeNs, mt = mtimeNs ?? old.mtimeNs;
+    const r = host(() => fs.lutimesSync(hostPath, nodeTimeSeconds(at), nodeTimeSeconds(mt)));
+    if (typeof r === 'number') return r;
+    const now = host(() => fs.lstatSync(hostPath, { bigint: true }));
+    if (typeof now !== 'number') {
+      this.exactTimes.set(`${now.dev}:${now.ino}`, { atimeNs: at, mtimeNs: mt, hostAtimeNs: now.atimeNs, hostMtimeNs: now.mtimeNs });
+    }
+    return 0;
   }
 
   statfs(): StatFs {
@@ -93,7 +156,7 @@ export class HostInode implements Inode {
   }
 
   stat(): StatInfo | number {
-    return host(() => statFromHost(fs.lstatSync(this.hostPath, { bigint: true })));
+    return host(() => this.fs.statOf(fs.lstatSync(this.hostPath, { bigint: true })));
   }
 
   lookup(name: string): Inode | number {
@@ -133,6 +196,9 @@ export class HostInode implements Inode {
     // host() returns -errno for failures; descriptors and byte counts are >= 0.
     const fd = host(() => fs.openSync(p, C.O_CREAT | C.O_EXCL | C.O_WRONLY | C.O_NOFOLLOW, mode));
     if (fd < 0) return fd;
+    try {
+      exactPermissions(fs.fstatSync(fd), mode, (m) => fs.fchmodSync(fd, m));
+    } catch { /* keep what the host made */ }
     fs.closeSync(fd);
     return new HostInode(this.fs, p, 'file');
   }
@@ -140,8 +206,13 @@ export class HostInode implements Inode {
   mkdir(name: string, mode: number): number {
     const e = this.ro();
     if (e) return e;
-    const r = host(() => fs.mkdirSync(this.child(name), { mode }));
-    return typeof r === 'number' ? r : 0;
+    const p = this.child(name);
+    const r = host(() => fs.mkdirSync(p, { mode }));
+    if (typeof r === 'number') return r;
+    try {
+      exactPermissions(fs.lstatSync(p), mode, (m) => fs.chmodSync(p, m));
+    } catch { /* keep what the host made */ }
+    return 0;
   }
 
   mknod(name: string, mode: number): number {
@@ -261,13 +332,7 @@ export class HostInode implements Inode {
   utimes(atimeNs: bigint | null, mtimeNs: bigint | null): number {
     const e = this.ro();
     if (e) return e;
-    const cur = host(() => fs.lstatSync(this.hostPath, { bigint: true }));
-    if (typeof cur === 'number') return cur;
-    // Node takes seconds as doubles: sub-microsecond precision is lost.
-    const toSec = (ns: bigint) => Number(ns / 1000n) / 1e6;
-    const a = toSec(atimeNs ?? cur.atimeNs), m = toSec(mtimeNs ?? cur.mtimeNs);
-    const r = host(() => fs.lutimesSync(this.hostPath, a, m));
-    return typeof r === 'number' ? r : 0;
+    return this.fs.setTimes(this.hostPath, atimeNs, mtimeNs);
   }
 
   access(mode: number): number {
@@ -336,7 +401,7 @@ export class HostFile extends OpenFile {
   }
 
   stat(): StatInfo | number {
-    return host(() => statFromHost(fs.fstatSync(this.fd, { bigint: true })));
+    return host(() => this.inode.fs.statOf(fs.fstatSync(this.fd, { bigint: true })));
   }
 
   override truncate(len: number): number {

@@ -3,6 +3,7 @@
  * AT_EMPTY_PATH), reading a path argument, and the common "resolve or fail" patterns.
  */
 import type { Thread } from '../thread.js';
+import type { Process } from '../process.js';
 import type { Position, Resolved, ResolveOptions } from './vfs.js';
 import { SyscallError } from '../syscall-table.js';
 import { EBADF, ENOTDIR, ENOENT } from '../errno.js';
@@ -29,13 +30,24 @@ export function startDir(t: Thread, dirfd: number, path: string): Position {
 }
 
 export function cwdPosition(t: Thread): Position {
-  const k = t.process.kernel;
-  const w = k.vfs.walkCanonical(t.process.cwd);
-  if (typeof w === 'number') {
-    // The cwd was removed or became unreachable: fall back to the root so lookups keep working.
-    return k.vfs.rootPos();
+  return processCwd(t.process).pos;
+}
+
+/**
+ * The current directory of a process, and whether it was removed (or replaced by another
+ * directory) since chdir: its path then no longer leads to it. Relative lookups keep using
+ * the removed directory itself, like Linux keeps the dentry; getcwd reports ENOENT.
+ */
+export function processCwd(p: Process): { pos: Position; removed: boolean } {
+  const vfs = p.kernel.vfs;
+  const w = vfs.walkCanonical(p.cwd);
+  if (typeof w !== 'number') {
+    const top = w[w.length - 1];
+    if (!p.cwdNode || top.node.fs.same(top.node, p.cwdNode)) return { pos: top, removed: false };
   }
-  return w[w.length - 1];
+  if (p.cwdNode) return { pos: { path: p.cwd, node: p.cwdNode }, removed: true };
+  // The initial cwd does not exist: lookups start at the root.
+  return { pos: vfs.rootPos(), removed: true };
 }
 
 /** Reads the path argument and resolves it; throws SyscallError on failure. */

@@ -2,15 +2,16 @@
  * An in-memory file system (tmpfs-like): directories, regular files, symlinks, hard links.
  * Used for `options.fs` trees supplied as bytes, for memfd_create, and as a scratch root.
  */
-import type { FileSystem, Inode, InodeKind, DirEntry, OpenRequest, StatFs } from './types.js';
+import type { FileSystem, Inode, InodeKind, DirEntry, OpenRequest, StatFs, Credentials } from './types.js';
 import { OpenFile, S_IFREG, S_IFDIR, S_IFLNK, S_IFCHR, S_IFIFO, type StatInfo } from '../file.js';
-import { EEXIST, ENOENT, ENOTEMPTY, EISDIR, ENOTDIR, EROFS, EXDEV, EINVAL, EFBIG, ELOOP, EPERM } from '../errno.js';
+import { EEXIST, ENOENT, ENOTEMPTY, EISDIR, ENOTDIR, EROFS, EXDEV, EINVAL, EFBIG, ELOOP, EPERM, EACCES } from '../errno.js';
 import { O_ACCMODE, O_WRONLY, O_RDWR, O_APPEND, O_TRUNC, O_DIRECTORY, O_PATH, O_CREAT, O_EXCL } from '../syscalls/flags.js';
 import { DirectoryFile } from './dirfile.js';
 import { PathFile } from './hostfs.js';
 import type { Thread } from '../thread.js';
 
 let nextDev = 0x30;
+export const F_SEAL_SEAL = 1, F_SEAL_SHRINK = 2, F_SEAL_GROW = 4, F_SEAL_WRITE = 8, F_SEAL_FUTURE_WRITE = 0x10;
 const MAX_FILE = 2 ** 31;
 
 export class MemFs implements FileSystem {
@@ -92,6 +93,8 @@ export class MemInode implements Inode {
   // symlink
   target = '';
   rdev = 0;
+  /** memfd seals (F_SEAL_*); null for files that cannot be sealed (only memfds can). */
+  seals: number | null = null;
 
   constructor(readonly fs: MemFs, readonly kind: InodeKind, perm: number) {
     this.ino = fs.allocIno();
@@ -129,6 +132,7 @@ export class MemInode implements Inode {
 
   private add(name: string, n: MemInode): number {
     if (this.children!.has(name)) return -EEXIST;
+    if (this.nlink === 0) return -ENOENT; // a removed directory takes no new entries
     this.children!.set(name, n);
     if (n.kind === 'dir') { n.parent = this; this.nlink++; }
     this.touch();
@@ -261,6 +265,8 @@ export class MemInode implements Inode {
   truncate(len: number): number {
     if (this.kind === 'dir') return -EISDIR;
     if (len > MAX_FILE) return -EFBIG;
+    // memfd_create(2): F_SEAL_SHRINK / F_SEAL_GROW refuse size changes with EPERM.
+    if (this.seals && ((len < this.size && this.seals & F_SEAL_SHRINK) || (len > this.size && this.seals & F_SEAL_GROW))) return -EPERM;
     this.ensure(len);
     if (len < this.size) this.data.fill(0, len, this.size);
     this.size = len;
@@ -301,8 +307,17 @@ export class MemInode implements Inode {
     return 0;
   }
 
-  access(): number {
-    return 0;
+  /**
+   * generic_permission (fs/namei.c): the owner, group or other triple decides; root may read
+   * and write anything and execute what has an execute bit somewhere (or is a directory).
+   */
+  access(mode: number, cred: Credentials): number {
+    const want = mode & 7;
+    if (!want) return 0;
+    const perm = this.mode & 0o777;
+    if (cred.uid === 0) return want & 1 && this.kind !== 'dir' && !(perm & 0o111) ? -EACCES : 0;
+    const bits = cred.uid === this.uid ? perm >> 6 : cred.gid === this.gid || cred.groups.includes(this.gid) ? (perm >> 3) & 7 : perm & 7;
+    return (bits & want) === want ? 0 : -EACCES;
   }
 }
 
@@ -330,6 +345,7 @@ export class MemFile extends OpenFile {
   override pwrite(data: Uint8Array, pos: number): number {
     const n = this.inode;
     if (pos + data.length > MAX_FILE) return -EFBIG;
+    if (n.seals && (n.seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE) || (n.seals & F_SEAL_GROW && pos + data.length > n.size))) return -EPERM;
     n.ensure(pos + data.length);
     n.data.set(data, pos);
     if (pos + data.length > n.size) n.size = pos + data.length;

@@ -11,10 +11,12 @@ import { SynthFs, SynthDir, SynthFile, SynthLink } from './synthetic-base.js';
 import type { Inode } from './types.js';
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../process.js';
-import { ENOENT } from '../errno.js';
 import { CPUID1_EDX, CPUID1_ECX } from '../../cpu/cpuid.js';
 import { UNAME_RELEASE, UNAME_VERSION } from '../syscalls/system.js';
 import type { Position } from './vfs.js';
+import { processCwd } from './lookup.js';
+import { AnonInode } from './anon.js';
+import { O_PATH } from '../syscalls/flags.js';
 
 /** Memory the guest is told it has (the 4 GiB window). */
 export const GUEST_MEM_TOTAL_KB = 4 * 1024 * 1024;
@@ -76,7 +78,7 @@ export class ProcFs extends SynthFs {
     const text = (s: string) => new TextEncoder().encode(s);
     return new SynthDir(this, String(pid), () => new Map<string, () => Inode>([
       ['exe', () => new SynthLink(this, key('exe'), () => p.exePath, () => this.kernel.vfs.walkPosition(p.exePath))],
-      ['cwd', () => new SynthLink(this, key('cwd'), () => p.cwd, () => this.kernel.vfs.walkPosition(p.cwd))],
+      ['cwd', () => new SynthLink(this, key('cwd'), () => (processCwd(p).removed ? `${p.cwd} (deleted)` : p.cwd), () => processCwd(p).pos)],
       ['root', () => new SynthLink(this, key('root'), () => '/', () => this.kernel.vfs.rootPos())],
       ['fd', () => this.fdDir(p)],
       ['maps', () => new SynthFile(this, key('maps'), () => p.as.formatMaps(), owner)],
@@ -99,9 +101,13 @@ export class ProcFs extends SynthFs {
         m.set(String(fd), () => {
           const link = new SynthLink(this, `${p.pid}/fd/${fd}`, () => f.vfsPath ?? f.name, (): Position | number => {
             if (f.inode && f.vfsPath !== undefined) return { path: f.vfsPath, node: f.inode };
-            return -ENOENT;
+            // No path (pipes, eventfds, captured stdio): the link leads to the object itself.
+            return { path: f.name, node: new AnonInode(f) };
           });
-          link.mode = 0o700;
+          // proc_fd_link modes (fs/proc/fd.c tid_fd_update_inode): r-x for reading, -wx for
+          // writing, none for O_PATH descriptors.
+          const acc = f.flags & O_PATH ? -1 : f.flags & 3;
+          link.mode = acc === 0 ? 0o500 : acc === 1 ? 0o300 : acc === 2 ? 0o700 : 0;
           return link;
         });
       }
@@ -171,9 +177,9 @@ function pidStatus(p: Process, k: Kernel): string {
   return [
     `Name:\t${t?.name ?? ''}`, `Umask:\t${p.umask.toString(8).padStart(4, '0')}`, `State:\t${p.exit ? 'Z (zombie)' : 'R (running)'}`,
     `Tgid:\t${p.pid}`, 'Ngid:\t0', `Pid:\t${p.pid}`, `PPid:\t${p.ppid}`, 'TracerPid:\t0', `Uid:\t${uid}\t${uid}\t${uid}\t${uid}`,
-    `Gid:\t${gid}\t${gid}\t${gid}\t${gid}`, `FDSize:\t${Math.max(64, p.fds.fds.size)}`, 'Groups:\t', `VmPeak:\t${String(vsizeKb).padStart(8)} kB`,
+    `Gid:\t${gid}\t${gid}\t${gid}\t${gid}`, `FDSize:\t${Math.max(64, p.fds.fds.size)}`, `Groups:\t${p.groups.join(' ')}${p.groups.length ? ' ' : ''}`, `VmPeak:\t${String(vsizeKb).padStart(8)} kB`,
     `VmSize:\t${String(vsizeKb).padStart(8)} kB`, `Threads:\t${p.threads.filter((x) => !x.exited).length}`, 'SigQ:\t0/63432',
-    'SigPnd:\t0000000000000000', 'ShdPnd:\t0000000000000000', `SigBlk:\t${hex(t?.sigmask ?? 0n)}`, 'SigIgn:\t0000000000000000',
+    'SigPnd:\t0000000000000000', 'ShdPnd:\t0000000000000000', `SigBlk:\t${hex(t?.signals.mask ?? 0n)}`, 'SigIgn:\t0000000000000000',
     'SigCgt:\t0000000000000000', 'CapInh:\t0000000000000000', 'CapPrm:\t0000000000000000', 'CapEff:\t0000000000000000',
     'CapBnd:\t000001ffffffffff', 'NoNewPrivs:\t0', 'Seccomp:\t0', 'Cpus_allowed:\t1', 'Cpus_allowed_list:\t0',
     'voluntary_ctxt_switches:\t0', 'nonvoluntary_ctxt_switches:\t0', '',

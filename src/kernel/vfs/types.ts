@@ -54,8 +54,18 @@ export interface Inode {
   chown?(uid: number, gid: number): number;
   /** Times in nanoseconds since the epoch; null = leave unchanged (UTIME_OMIT). */
   utimes?(atimeNs: bigint | null, mtimeNs: bigint | null): number;
-  /** Checks access(2) mode bits (R_OK 4, W_OK 2, X_OK 1) for the caller. */
-  access?(mode: number): number;
+  /**
+   * Checks access(2) mode bits (R_OK 4, W_OK 2, X_OK 1) for the caller's credentials (host
+   * directories ask the host, which sees x64run's own credentials: the guest's by default).
+   */
+  access?(mode: number, cred: Credentials): number;
+}
+
+/** Who asks (access(2) uses the real ids; x64run's processes have real == effective). */
+export interface Credentials {
+  uid: number;
+  gid: number;
+  groups: readonly number[];
 }
 
 export interface StatFs {

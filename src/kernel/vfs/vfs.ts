@@ -28,6 +28,13 @@ export interface Position {
 export interface ResolveOptions {
   /** Follow a symlink in the final component (false for lstat, O_NOFOLLOW, unlink...). */
   followFinal: boolean;
+  /**
+   * The final component names the directory entry the call acts on (unlink, rmdir, rename):
+   * it is never followed, not even with a trailing slash, and a trailing slash does not make
+   * a non-directory an error here; the caller applies its own rule (Linux looks the last
+   * component up with LOOKUP_PARENT semantics in do_unlinkat/do_rmdir/do_renameat2).
+   */
+  entry?: boolean;
   /** openat2 RESOLVE_* flags. */
   resolve?: number;
 }
@@ -131,8 +138,9 @@ export class Vfs {
       base = [this.rootPos()];
     } else {
       const w = this.walkCanonical(start.path);
-      if (typeof w === 'number') return w;
-      base = w;
+      // A start directory that no longer has a path (a removed cwd, a dirfd of a removed
+      // directory) still works for names below it; ".." cannot climb out of it.
+      base = typeof w === 'number' ? [start] : w;
     }
     const floor = beneath ? base.length - 1 : 0; // ".." may not climb below this index
     const stack = base;
@@ -170,7 +178,7 @@ export class Vfs {
         return next;
       }
       if (rflags & RESOLVE_NO_XDEV && next.node.fs !== cur.node.fs) return -EXDEV;
-      if (next.node.kind === 'symlink' && (!isLast || opts.followFinal || trailingSlash)) {
+      if (next.node.kind === 'symlink' && (!isLast || opts.followFinal || (trailingSlash && !opts.entry))) {
         if (rflags & RESOLVE_NO_SYMLINKS) return -ELOOP;
         if (++links > MAX_SYMLINKS) return -ELOOP;
         if (isMagic(next.node)) {
@@ -211,7 +219,7 @@ export class Vfs {
       return { node: null, parent, name: lastName, path: path2, trailingSlash };
     }
     const top = stack[stack.length - 1];
-    if (trailingSlash && top.node.kind !== 'dir') return -ENOTDIR;
+    if (trailingSlash && top.node.kind !== 'dir' && !opts.entry) return -ENOTDIR;
     const parent = stack.length > 1 ? stack[stack.length - 2] : top;
     return { node: top.node, parent, name: lastName, path: top.path, trailingSlash };
   }

@@ -15,12 +15,12 @@ for (;;) {
 bc++;
 pc = 0;
 t0 = (r6l >>> 0);
-if ((r6h) !== 0 || t0 > 4294967295) t0 = X.ea(c, r6l, r6h, 0, 0, 1, 0, false, 0);
+if ((r6h) !== 0 || t0 > 4294967295) t0 = X.ea(c, r6l, r6h, 0, 0, 1, 0, false, 0, false, false);
 if ((t0 & 4095) <= 4088 && (P[t0 >>> 12] & 1) !== 0) { t1 = DV.getInt32(t0, true); t2 = DV.getInt32(t0 + 4, true); } else { t1 = m.read64(t0); t2 = m.hi; }
 r0l = t1; r0h = t2;
 pc = 1;
 t3 = (r7l >>> 0);
-if ((r7h) !== 0 || t3 > 4294967295) t3 = X.ea(c, r7l, r7h, 0, 0, 1, 0, false, 0);
+if ((r7h) !== 0 || t3 > 4294967295) t3 = X.ea(c, r7l, r7h, 0, 0, 1, 0, false, 0, true, false);
 if ((t3 & 4095) <= 4088 && (P[t3 >>> 12] & 10) === 2) { DV.setInt32(t3, r0l, true); DV.setInt32(t3 + 4, r0h, true); } else { m.write64(t3, r0l, r0h); sw = true; }
 if (sw) { sw = false; if (m.codeWritten) { R[0] = r0l; R[1] = r0h; R[2] = r1l; R[3] = r1h; R[12] = r6l; R[13] = r6h; R[14] = r7l; R[15] = r7h; c.fop = fop; c.fa = fa; c.fb = fb; c.fr = fr; c.faHi = fah; c.fbHi = fbh; c.frHi = frh; c.fcf = fcf; c.rflags = frf; c.blocks += bc; c.icount += ic + 2; c.rip = 268435464; return null; } }
 pc = 2;
