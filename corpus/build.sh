@@ -29,6 +29,14 @@ procself      musl glibc                      procself.c
 timeid        musl glibc                      timeid.c
 x87-check     glibc                           x87-check.c
 '
+# More programs come from corpus/programs.d/*.txt (same format, one file per topic, so that
+# independent additions never edit the same file). A line may end with `-- FLAGS...`: extra
+# compiler/linker flags for that program (e.g. `-- -luring`).
+for extra in "$CORPUS"/programs.d/*.txt; do
+    [ -e "$extra" ] || continue
+    PROGRAMS+=$'\n'"$(grep -v '^[[:space:]]*#' "$extra")"
+done
+
 # Prebuilt guest binaries copied from Debian packages: corpus/bin/<name> <- host path (package).
 # busybox: Debian's busybox-static (1:1.35.0-4+deb12u1+b1 when recorded; see corpus/README.md).
 BUSYBOX_HOST=/bin/busybox
@@ -41,6 +49,8 @@ variant_cmd() {   # prints the compiler + flags for a variant, one word per line
         musl)      printf '%s\n' musl-gcc -static ;;
         glibc)     printf '%s\n' gcc -static ;;
         glibc-pie) printf '%s\n' gcc -static-pie -fPIE ;;
+        glibcxx)   printf '%s\n' g++ -static ;;
+        muslxx)    printf '%s\n' g++ -static -nostdinc++ ;;
         *) echo "build.sh: unknown variant '$1'" >&2; return 1 ;;
     esac
 }
@@ -94,14 +104,19 @@ cd "$SRC"                       # relative source paths -> no host paths in obje
 built=0
 while read -r line; do
     [ -z "$line" ] && continue
+    extra_flags=()
+    if [[ "$line" == *" -- "* ]]; then
+        read -r -a extra_flags <<<"${line#* -- }"
+        line="${line%% -- *}"
+    fi
     read -r -a f <<<"$line"
     name="${f[0]}"
     src="${f[${#f[@]}-1]}"
     for variant in "${f[@]:1:${#f[@]}-2}"; do
         mapfile -t cmd < <(variant_cmd "$variant")
         out="$BIN/$name-$variant"
-        echo "  CC  ${cmd[*]} ${COMMON_CFLAGS[*]} -o corpus/bin/$name-$variant $src"
-        "${cmd[@]}" "${COMMON_CFLAGS[@]}" -o "$out.tmp" "$src"
+        echo "  CC  ${cmd[*]} ${COMMON_CFLAGS[*]} -o corpus/bin/$name-$variant $src ${extra_flags[*]}"
+        "${cmd[@]}" "${COMMON_CFLAGS[@]}" -o "$out.tmp" "$src" "${extra_flags[@]}"
         mv -f "$out.tmp" "$out"
         built=$((built + 1))
     done

@@ -29,7 +29,14 @@ if (process.platform !== 'linux' || process.arch !== 'x64') {
 const corpusDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(corpusDir);
 const goldenDir = path.join(corpusDir, 'golden');
+// Cases: corpus/cases.json plus every corpus/cases.d/*.json (one file per topic).
 const cases = JSON.parse(fs.readFileSync(path.join(corpusDir, 'cases.json'), 'utf8'));
+const casesDir = path.join(corpusDir, 'cases.d');
+if (fs.existsSync(casesDir)) {
+  for (const f of fs.readdirSync(casesDir).filter((x) => x.endsWith('.json')).sort()) {
+    cases.push(...JSON.parse(fs.readFileSync(path.join(casesDir, f), 'utf8')));
+  }
+}
 
 const filters = process.argv.slice(2);
 const selected = filters.length ? cases.filter((c) => filters.some((f) => c.name.includes(f))) : cases;

@@ -48,16 +48,22 @@ static void enc(char *out, ld v) {
   *out = 0;
 }
 
+static char *cpy(char *o, const char *s) {
+  while (*s) *o++ = *s++;
+  return o;
+}
+
 static void pr(const char *what, ld v, unsigned sw) {
-  char e[48], t[8];
-  enc(e, v);
-  *hexn(t, sw, 4) = 0;
-  fputs_unlocked(what, stdout);
-  fputs_unlocked(" = ", stdout);
-  fputs_unlocked(e, stdout);
-  fputs_unlocked(" sw=", stdout);
-  fputs_unlocked(t, stdout);
-  putc_unlocked('\n', stdout);
+  char line[200];
+  char *o = cpy(line, what);
+  o = cpy(o, " = ");
+  enc(o, v);
+  o += 21;
+  o = cpy(o, " sw=");
+  o = hexn(o, sw, 4);
+  *o++ = '\n';
+  *o = 0;
+  fputs_unlocked(line, stdout);
 }
 
 /* Minimal sprintf for labels (%s, %d, %u only): glibc's vfprintf would dominate the run time. */
@@ -194,21 +200,23 @@ static void arith_cross(void) {
   printf("== arithmetic cross product (PC=64, RC=nearest)\n");
   for (int i = 0; i < nvals; i++)
     for (int j = 0; j < nvals; j++) {
-      printf("%s,%s:", names[i], names[j]);
+      char line[400];
+      char *o = cpy(cpy(cpy(line, names[i]), ","), names[j]);
+      *o++ = ':';
       for (int k = 0; k < 6; k++) {
         unsigned sw;
-        char e[48], t[4];
         ld r = ops[k](vals[i], vals[j], CW_DEFAULT, &sw);
-        enc(e, r);
-        *hexn(t, sw & 0x7f, 2) = 0;
-        putc_unlocked(' ', stdout);
-        fputs_unlocked(opn[k], stdout);
-        fputs_unlocked(e, stdout);
-        putc_unlocked('/', stdout);
-        fputs_unlocked(t, stdout);
-        if (sw & 0x200) putc_unlocked('^', stdout);
+        *o++ = ' ';
+        o = cpy(o, opn[k]);
+        enc(o, r);
+        o += 21;
+        *o++ = '/';
+        o = hexn(o, sw & 0x7f, 2);
+        if (sw & 0x200) *o++ = '^';
       }
-      putc_unlocked('\n', stdout);
+      *o++ = '\n';
+      *o = 0;
+      fputs_unlocked(line, stdout);
     }
 }
 

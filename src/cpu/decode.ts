@@ -192,8 +192,8 @@ export class Block {
   valid = true;
   /** Compiled form, when the JIT has translated this block: runs it and returns the next block (or null). */
   compiled: ((c: import('./state.js').Cpu) => Block | null) | null = null;
-  /** Blocks compiled together with this one (a JIT region): invalidated together. */
-  region: Block[] | null = null;
+  /** JIT regions whose code contains this block: dropped when the block is invalidated. */
+  regions: { blocks: Block[]; dead: boolean }[] = [];
   /** The JIT gave up on this block (compile error or not worth it). */
   noJit = false;
   constructor(readonly addr: number, readonly insns: Insn[], readonly end: number) {}

@@ -480,9 +480,14 @@ export function branchTo(g: Gen, target: number): void {
 }
 
 /** Exit to a dynamic target held in a JS expression (ret, indirect jmp/call). */
+/**
+ * Exit to a dynamic target held in a JS expression (ret, indirect jmp/call): through the
+ * dispatch switch, so a target inside the region (a return site, a jump-table case) continues
+ * in this function and anything else leaves it in the `default:` case.
+ */
 export function exitDynamic(g: Gen, target: string): void {
   const n = g.k + 1;
-  g.emit(`${g.writeBack()} ${SYNCF} c.icount += ic + ${n}; c.rip = ${target}; return X.lookup(c.rip); /*exit*/`);
+  g.emit(`ic += ${n}; L = ${target}; if (ic >= lim) { ${g.writeBack()} ${SYNCF} c.icount += ic; c.rip = L; return X.lookup(L); } continue dispatch; /*exit*/`);
 }
 
 /** Calls the interpreter's handler for an instruction without a template. */

@@ -51,7 +51,8 @@ export class Engine {
   constructor(readonly cache: CodeCache, readonly opts: JitOptions = DEFAULT_JIT) {
     this.rt = new JitRuntime(cache);
     cache.onInvalidate = (b) => {
-      if (b.region) dropRegion(b.region);
+      for (const r of b.regions) dropRegion(r);
+      b.regions = [];
       b.compiled = null;
     };
   }
@@ -92,7 +93,11 @@ export class Engine {
     return Exit.Budget;
   }
 
-  /** Compiles the region rooted at `b` and installs it on every block of the region. */
+  /**
+   * Compiles the region rooted at `b`. The region's function becomes the entry of `b` and of
+   * every block of the region that has no compiled entry yet; blocks already compiled keep
+   * theirs (re-installing would make regions that share blocks recompile each other forever).
+   */
   compile(b: Block): void {
     const t0 = performance.now();
     const region = formRegion(this.cache, b);
@@ -101,13 +106,15 @@ export class Engine {
       if (DUMP) process.stderr.write(`--- region 0x${b.addr.toString(16)} (${region.blocks.length} blocks)\n${g.source}\n`);
       const factory = new Function('X', 'm', 'I', 'BLOCKS', g.source) as RegionFactory;
       const fn = factory(this.rt, this.cache.mem, region.blocks.map((x) => x.insns), region.blocks);
+      const compiled = { blocks: region.blocks, dead: false };
       for (const x of region.blocks) {
-        if (x.region) dropRegion(x.region);
-      }
-      for (const x of region.blocks) {
-        const addr = x.addr;
-        x.compiled = (c) => fn(c, addr);
-        x.region = region.blocks;
+        x.regions.push(compiled);
+        if (x === b || x.compiled === null) {
+          const addr = x.addr;
+          const entry = (c: Cpu) => fn(c, addr);
+          entries.set(entry, compiled);
+          x.compiled = entry;
+        }
       }
       this.stats.blocksCompiled += region.blocks.length;
       this.stats.inlineInstructions += g.inline;
@@ -120,6 +127,9 @@ export class Engine {
     this.stats.compileMs += performance.now() - t0;
   }
 }
+
+/** Which region each installed entry function belongs to (to uninstall it when the region dies). */
+const entries = new WeakMap<(c: Cpu) => Block | null, { blocks: Block[]; dead: boolean }>();
 
 /** Most blocks compiled into one region (bounds compile time and code size). */
 export const MAX_REGION_BLOCKS = 32;
@@ -150,10 +160,12 @@ export function formRegion(cache: CodeCache, entry: Block): Region {
   return { entry, blocks, byAddr };
 }
 
-/** Forgets the compiled code of every block of a region (one of them was invalidated or recompiled). */
-export function dropRegion(blocks: Block[]): void {
-  for (const x of blocks) {
-    x.compiled = null;
-    x.region = null;
+/** A block of the region was invalidated: every entry into the region's code goes away. */
+export function dropRegion(r: { blocks: Block[]; dead: boolean }): void {
+  if (r.dead) return;
+  r.dead = true;
+  for (const x of r.blocks) {
+    if (x.compiled && entries.get(x.compiled) === r) x.compiled = null;
+    x.regions = x.regions.filter((y) => y !== r);
   }
 }

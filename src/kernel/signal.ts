@@ -260,6 +260,10 @@ function setupFrame(t: Thread, sig: number, info: SigInfo, act: SigAction): void
   // Both writes fault like a real frame push would (SIGSEGV then kills the process).
   mem.writeBytes(fpstate, fx);
   mem.writeBytes(frame, b);
+  // The handler starts with a clean FPU/SSE state (fpu__clear_user_states): FCW 0x37f, MXCSR 0x1f80, XMM zero.
+  c.x87.reset();
+  c.xmm.fill(0);
+  c.mxcsr = 0x1f80;
   // Handler entry (reference §6): rdi = sig, rsi = &info, rdx = &uc, rax = 0.
   const setReg = (r: number, v: number) => c.setNum(r, v);
   setReg(RDI, sig);
