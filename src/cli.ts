@@ -31,6 +31,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('--seed <n>', 'seed for deterministic randomness (implies --deterministic)', (v) => parseInt(v, 10))
     .option('--no-vdso', 'do not map the vDSO (libcs then make real clock_gettime/time syscalls)')
     .option('--jit-threshold <n>', 'executions before a block is compiled', (v) => parseInt(v, 10))
+    .option('--root <dir>', 'confine the guest to host directory DIR, seen as / (default: the host root)')
+    .option('--read-only', 'make the guest root (and --mount trees without :rw) read-only')
+    .option('--mount <GUEST=HOST[:ro|:rw]>', 'also show host directory HOST at guest path GUEST (repeatable)', collect, [])
+    .option('--cwd <dir>', 'guest working directory (default: the host cwd, or / with --root)')
     .passThroughOptions()
     .allowExcessArguments(true)
     .helpOption('-h, --help', 'show this help')
@@ -49,6 +53,7 @@ export async function main(argv: string[]): Promise<number> {
   const opts = program.opts<{
     argv0?: string; env: string[]; unsetEnv: string[]; clearEnv?: boolean; strace?: boolean; straceFile?: string; stats?: boolean;
     maxInstructions?: number; jit: boolean; jitThreshold?: number; deterministic?: boolean; seed?: number; vdso: boolean;
+    root?: string; readOnly?: boolean; mount: string[]; cwd?: string;
   }>();
   const [prog, ...rest] = program.args;
 
@@ -58,6 +63,22 @@ export async function main(argv: string[]): Promise<number> {
     const i = kv.indexOf('=');
     if (i < 0) { process.stderr.write(`x64run: --env expects VAR=VALUE, got '${kv}'\n`); return 2; }
     env[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+
+  const mounts: Record<string, { host: string; readOnly: boolean }> = {};
+  for (const m of opts.mount) {
+    const eq = m.indexOf('=');
+    if (eq <= 0) { process.stderr.write(`x64run: --mount expects GUEST=HOST[:ro|:rw], got '${m}'\n`); return 2; }
+    let host = m.slice(eq + 1);
+    let readOnly = !!opts.readOnly;
+    const mode = /:(ro|rw)$/.exec(host);
+    if (mode) { readOnly = mode[1] === 'ro'; host = host.slice(0, -3); }
+    if (!isDirectory(host)) { process.stderr.write(`x64run: --mount: ${host}: not a directory\n`); return 2; }
+    mounts[m.slice(0, eq)] = { host, readOnly };
+  }
+  if (opts.root !== undefined && !isDirectory(opts.root)) {
+    process.stderr.write(`x64run: --root: ${opts.root}: not a directory\n`);
+    return 2;
   }
 
   let traceSink: ((l: string) => void) | undefined;
@@ -74,6 +95,8 @@ export async function main(argv: string[]): Promise<number> {
       jit: { enabled: opts.jit, ...(opts.jitThreshold !== undefined ? { threshold: opts.jitThreshold } : {}) },
       deterministic: opts.seed !== undefined ? { seed: opts.seed } : opts.deterministic,
       vdso: opts.vdso,
+      fs: { root: opts.root, readOnly: opts.readOnly, mounts },
+      cwd: opts.cwd,
     });
   } catch (e) {
     if (e instanceof ElfError) {
@@ -103,7 +126,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Options that take a separate value (so the value is not mistaken for the program). */
-const VALUE_OPTIONS = new Set(['-0', '--argv0', '-E', '--env', '-U', '--unset-env', '--max-instructions', '--strace-file', '--jit-threshold', '--seed']);
+const VALUE_OPTIONS = new Set(['-0', '--argv0', '-E', '--env', '-U', '--unset-env', '--max-instructions', '--strace-file', '--jit-threshold', '--seed', '--root', '--mount', '--cwd']);
 
 function rewriteStraceFile(argv: string[]): string[] {
   const out: string[] = [];
@@ -117,6 +140,10 @@ function rewriteStraceFile(argv: string[]): string[] {
     if (VALUE_OPTIONS.has(x) && k + 1 < argv.length) out.push(argv[++k]);
   }
   return [...out, ...argv.slice(k)];
+}
+
+function isDirectory(p: string): boolean {
+  try { return fs.statSync(p).isDirectory(); } catch { return false; }
 }
 
 function collect(v: string, prev: string[]): string[] {
