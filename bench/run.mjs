@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench [-- suite] [-- --quick]`: x64run benchmarks. Suites:
+ *
+ *   cpu (default)   the CPU kernels in corpus/src/bench (sha256, sieve, n-body, CRC32, qsort of
+ *                   1M ints, a bytecode interpreter, matrix multiply, memcpy/memset, string
+ *                   hashing), each run natively (when the host is x86-64 Linux), under x64run
+ *                   with the JIT and interpreter-only, in the same process run. Prints times,
+ *                   JIT/native and interpreter/JIT ratios, guest MIPS and geometric means as a
+ *                   Markdown table and writes it to bench/results/cpu.md.
+ *   syscall-hooks   bench/syscall-hooks.mjs (the Library-OS "syscall + nops" vs "call" study).
+ *
+ * Emulated runs are timed in-process around run() (the guest's whole life: loading, decoding,
+ * compiling and executing); native runs are timed around spawnSync of the same binary with the
+ * same arguments (best of 3). Outputs must equal the native ones (the kernels print checksums).
+ * Timings are measurements of this machine at this moment: they are never asserted in tests.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as os from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+
+/** Iteration counts chosen so each kernel runs for roughly 50-150 ms natively. */
+export const KERNELS = [
+  { name: 'sha256', args: ['120'] },
+  { name: 'sieve', args: ['8'] },
+  { name: 'nbody', args: ['1000000'] },
+  { name: 'crc32', args: ['150'] },
+  { name: 'qsort', args: ['1'] },
+  { name: 'bytecode', args: ['10000000'] },
+  { name: 'matmul', args: ['60'] },
+  { name: 'memops', args: ['20000'] },
+  { name: 'strhash', args: ['400'] },
+];
+
+const native = process.platform === 'linux' && process.arch === 'x64';
+
+function timeNative(prog, args) {
+  let best = Infinity, out = '';
+  for (let k = 0; k < 3; k++) {
+    const t0 = performance.now();
+    const r = spawnSync(prog, args, { encoding: 'utf8' });
+    const t = performance.now() - t0;
+    if (r.status !== 0) throw new Error(`${prog} failed natively: ${r.stderr}`);
+    out = r.stdout;
+    best = Math.min(best, t);
+  }
+  return { ms: best, out };
+}
+
+async function timeEmulated(run, prog, args, jit) {
+  const t0 = performance.now();
+  const r = await run(prog, [prog, ...args], {}, { jit, stdout: 'capture', stderr: 'capture', onWarning: () => {} });
+  const ms = performance.now() - t0;
+  if (r.exitCode !== 0) throw new Error(`${prog} failed under x64run: ${r.signal ?? r.exitCode} ${Buffer.from(r.stderr ?? []).toString()}`);
+  return { ms, out: Buffer.from(r.stdout).toString(), insns: r.stats.instructions, stats: r.stats };
+}
+
+const geo = (xs) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+const f1 = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+
+async function cpuSuite(argv) {
+  const quick = argv.includes('--quick');
+  const { run } = await import(path.join(root, 'dist/index.js'));
+  const rows = [];
+  const only = argv.filter((a) => !a.startsWith('--'));
+  for (const k of KERNELS) {
+    if (only.length && !only.includes(k.name)) continue;
+    const prog = path.join(root, `corpus/bin/bench-${k.name}-glibc`);
+    const args = quick ? [String(Math.max(1, Math.floor(Number(k.args[0]) / 20)))] : k.args;
+    process.stderr.write(`bench ${k.name} ${args.join(' ')}: `);
+    const nat = native ? timeNative(prog, args) : null;
+    if (nat) process.stderr.write(`native ${f1(nat.ms)} ms, `);
+    const jit = await timeEmulated(run, prog, args, { enabled: true });
+    process.stderr.write(`jit ${f1(jit.ms)} ms, `);
+    const interp = await timeEmulated(run, prog, args, { enabled: false });
+    process.stderr.write(`interpreter ${f1(interp.ms)} ms\n`);
+    for (const [what, r] of [['jit', jit], ['interpreter', interp]]) {
+      if (nat && r.out !== nat.out) throw new Error(`${k.name}: ${what} output ${JSON.stringify(r.out)} != native ${JSON.stringify(nat.out)}`);
+    }
+    rows.push({ name: k.name, args, native: nat?.ms ?? null, jit: jit.ms, interp: interp.ms, insns: jit.insns, jitStats: jit.stats.jit });
+  }
+  const lines = [];
+  lines.push(`# x64run CPU benchmarks`, '');
+  lines.push(`${new Date().toISOString()} · ${os.cpus()[0]?.model ?? 'cpu'} · Node ${process.version} · ${os.platform()} ${os.arch()}${quick ? ' · quick' : ''}`, '');
+  lines.push('| kernel | args | native ms | JIT ms | interpreter ms | JIT / native | interpreter / JIT | guest instructions | JIT guest MIPS |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    lines.push(`| ${r.name} | ${r.args.join(' ')} | ${r.native === null ? 'n/a' : f1(r.native)} | ${f1(r.jit)} | ${f1(r.interp)} | ` +
+      `${r.native === null ? 'n/a' : f1(r.jit / r.native)} | ${f1(r.interp / r.jit)} | ${r.insns} | ${f1(r.insns / r.jit / 1000)} |`);
+  }
+  const withNative = rows.filter((r) => r.native !== null);
+  lines.push(`| **geometric mean** | | | | | ${withNative.length ? f1(geo(withNative.map((r) => r.jit / r.native))) : 'n/a'} | ${f1(geo(rows.map((r) => r.interp / r.jit)))} | | ${f1(geo(rows.map((r) => r.insns / r.jit / 1000)))} |`);
+  lines.push('', 'Times include loading, decoding and JIT compilation (the whole guest run, in-process); native times are the best of 3 spawns.');
+  const text = lines.join('\n') + '\n';
+  process.stdout.write(text);
+  fs.mkdirSync(path.join(here, 'results'), { recursive: true });
+  fs.writeFileSync(path.join(here, 'results', quick ? 'cpu-quick.md' : 'cpu.md'), text);
+}
+
+export async function main(argv = process.argv.slice(2)) {
+  const suite = argv[0] && !argv[0].startsWith('--') && !KERNELS.some((k) => k.name === argv[0]) ? argv[0] : 'cpu';
+  const rest = suite === argv[0] ? argv.slice(1) : argv;
+  if (suite === 'cpu') return cpuSuite(rest);
+  if (suite === 'syscall-hooks') return (await import('./syscall-hooks.mjs')).main(rest);
+  throw new Error(`unknown benchmark suite '${suite}' (cpu, syscall-hooks)`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((e) => { console.error(e); process.exit(1); });
+}
