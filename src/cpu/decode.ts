@@ -190,12 +190,19 @@ export class Block {
   /** Executions so far (the JIT's hotness counter). */
   count = 0;
   valid = true;
-  /** Compiled form, when the JIT has translated this block: runs it and returns the next block (or null). */
-  compiled: ((c: import('./state.js').Cpu) => Block | null) | null = null;
+  /** Compiled form, when the JIT has translated this block: `compiled(c, addr)` runs the region from this block and returns the next block (or null). */
+  compiled: ((c: import('./state.js').Cpu, at: number) => Block | null) | null = null;
+  /** The region whose function `compiled` is (an entry is uninstalled only by its own region). */
+  owner: { blocks: Block[]; dead: boolean } | null = null;
   /** JIT regions whose code contains this block: dropped when the block is invalidated. */
   regions: { blocks: Block[]; dead: boolean }[] = [];
   /** The JIT gave up on this block (compile error or not worth it). */
   noJit = false;
+  /**
+   * Where control went after the last interpreted run of this block (the JIT's profile of
+   * indirect branches: ret, jmp/call through a register or memory). 0 = not seen yet.
+   */
+  lastSuccessor = 0;
   constructor(readonly addr: number, readonly insns: Insn[], readonly end: number) {}
 }
 

@@ -7,11 +7,13 @@
  *   function region(c, L) {                 L = guest address of the block to start at
  *     let r0l = R[0], r0h = R[1], ...       registers the region touches live in locals
  *     let fop = c.fop, fa = c.fa, ...       so does the lazy-flags record
+ *     let S = IX(L);                        block index: dense, so the switch is a jump table
  *     try {
- *       dispatch: for (;;) switch (L) {
- *         case 0x401040: ...block...; L = 0x401051; continue dispatch;   branches inside the region
- *         case 0x401070: for (;;) { ...; continue; }                     a block looping on itself
- *         ...                                                            exits: write back, return successor
+ *       dispatch: for (;;) switch (S) {
+ *         case 0: ...block...; S = 3; continue dispatch;              branches inside the region
+ *         case 1: for (;;) { ...; continue; }                          a block looping on itself
+ *         case 2: ...; L = ret target; S = IX(L); continue dispatch;   indirect branches
+ *         ...                                                          exits: write back, return successor
  *       }
  *     } catch (e) { write back; c.rip = faulting instruction; ... }
  *   }
@@ -31,7 +33,7 @@
  */
 import type { Block } from '../cpu/decode.js';
 import type { Insn } from '../cpu/insn.js';
-import { OP_GPR, OP_MEM, OP_IMM, OP_STRMEM, SEG_NONE } from '../cpu/insn.js';
+import { OP_GPR, OP_MEM, OP_IMM, OP_XMM, OP_STRMEM, SEG_NONE } from '../cpu/insn.js';
 import { memoryWritten } from '../cpu/operands.js';
 import { ARITH_FLAGS, CF } from '../cpu/flags.js';
 import { TEMPLATES, type Template } from './templates.js';
@@ -404,7 +406,7 @@ export function generate(region: Region): Compiled {
       else { calls++; fallback(g, i, k, k === n - 1); }
     }
     if (!endsWithExit(g)) branchTo(g, last.next);
-    cases.push(`case ${block.addr}: {`, ...(g.selfLoop ? ['for (;;) {'] : []), 'bc++;', ...g.out, ...(g.selfLoop ? ['}'] : []), '}');
+    cases.push(`case ${g.region.blocks.indexOf(block)}: { // 0x${block.addr.toString(16)}`, ...(g.selfLoop ? ['for (;;) {'] : []), 'bc++;', ...g.out, ...(g.selfLoop ? ['}'] : []), '}');
   });
 
   const regs = [...g.used].sort((x, y) => x - y);
@@ -431,19 +433,27 @@ export function generate(region: Region): Compiled {
   const src = [
     `const EX = new Array(${g.exitSlots.size}).fill(null);`,
     'const P = m.prot, U8 = m.u8, DV = m.dv;',
+    // Guest address -> block index, for entries and indirect branches (sparse: a binary search).
+    `function IX(a) { switch (a) { ${region.blocks.map((b, k) => `case ${b.addr}: return ${k};`).join(' ')} } return -1; }`,
     `return function region_${region.entry.addr.toString(16)}(c, L) {`,
     'const R = c.regs;',
     g.stores ? 'let sw = false;' : '',
     regs.length ? `let ${decl.join(', ')};` : '',
     flagDecl,
     temps,
-    'let pc = 0, ic = 0, bc = 0;',
+    'let pc = 0, ic = 0, bc = 0, xs = -1;',
     'const lim = X.limit - c.icount;',
+    'let S = IX(L);',
     'try {',
-    'dispatch: for (;;) switch (L) {',
+    'dispatch: for (;;) switch (S) {',
     ...cases.map(expand),
-    `default: ${wbText} ${syncText} c.blocks += bc; c.icount += ic; c.rip = L; return X.lookup(L);`,
+    'default: xs = -1; break dispatch;',
     '}',
+    // The one exit of the region: every leaving path sets L (next guest address) and xs
+    // (how to find its block: a chaining slot, -1 lookup, -2 none after self-modifying code).
+    `${wbText} ${syncText} c.blocks += bc; c.icount += ic; c.rip = L;`,
+    'if (xs >= 0) return EX[xs] || (EX[xs] = X.link(L));',
+    'return xs === -1 ? X.lookup(L) : null;',
     '} catch (e) {',
     `${catchWriteBack} ${syncText} c.blocks += bc; c.icount += ic;`,
     ...(g.faultRecords.length ? ['switch (pc) {', ...g.faultRecords, '}'] : []),
@@ -466,17 +476,18 @@ function endsWithExit(g: Gen): boolean {
  */
 export function branchTo(g: Gen, target: number): void {
   const n = g.k + 1;
-  const budgetExit = `{ ${g.writeBack()} ${SYNCF} c.icount += ic; c.rip = ${target}; return X.lookup(${target}); }`;
+  const budgetExit = `{ L = ${target}; xs = -1; break dispatch; }`;
   if (g.selfLoop && target === g.block.addr) {
     g.emit(`ic += ${n}; if (ic >= lim) ${budgetExit} continue; /*exit*/`);
     return;
   }
-  if (g.region.byAddr.has(target)) {
-    g.emit(`ic += ${n}; if (ic >= lim) ${budgetExit} L = ${target}; continue dispatch; /*exit*/`);
+  const index = g.region.blocks.indexOf(g.region.byAddr.get(target)!);
+  if (index >= 0) {
+    g.emit(`ic += ${n}; if (ic >= lim) ${budgetExit} S = ${index}; continue dispatch; /*exit*/`);
     return;
   }
   const slot = g.slotFor(target);
-  g.emit(`${g.writeBack()} ${SYNCF} c.icount += ic + ${n}; c.rip = ${target}; return EX[${slot}] || (EX[${slot}] = X.link(${target})); /*exit*/`);
+  g.emit(`ic += ${n}; L = ${target}; xs = ${slot}; break dispatch; /*exit*/`);
 }
 
 /** Exit to a dynamic target held in a JS expression (ret, indirect jmp/call). */
@@ -487,11 +498,55 @@ export function branchTo(g: Gen, target: number): void {
  */
 export function exitDynamic(g: Gen, target: string): void {
   const n = g.k + 1;
-  g.emit(`ic += ${n}; L = ${target}; if (ic >= lim) { ${g.writeBack()} ${SYNCF} c.icount += ic; c.rip = L; return X.lookup(L); } continue dispatch; /*exit*/`);
+  g.emit(`ic += ${n}; L = ${target}; S = ic >= lim ? -1 : IX(L); continue dispatch; /*exit*/`);
+}
+
+/**
+ * SSE instructions (operands xmm/memory/immediate, plus a general register as a source or as
+ * the destination) that neither read nor write flags: their handler reads only the registers of
+ * the address and the GPR operands, and writes at most the GPR destination. Such a call needs
+ * no full flush/reload of the region's locals and flags (memcpy/strlen/libm run on these).
+ */
+function lightCallRegs(i: Insn): { reads: number[]; writes: number } | null {
+  if ((i.flagsRead | i.flagsWritten | i.flagsUndefined) !== 0 || i.nops === 0) return null;
+  const kinds = [i.k0, i.k1, i.k2, i.k3].slice(0, i.nops);
+  const regs = [i.r0, i.r1, i.r2, i.r3];
+  if (!kinds.includes(OP_XMM)) return null;
+  const reads: number[] = [];
+  let writes = -1;
+  for (let n = 0; n < kinds.length; n++) {
+    const kind = kinds[n];
+    if (kind === OP_GPR) {
+      if (regs[n] >= 16) return null; // AH..BH: never an SSE operand
+      if (n === 0) writes = regs[n];
+      else reads.push(regs[n]);
+    } else if (kind !== OP_XMM && kind !== OP_MEM && kind !== OP_IMM) return null;
+  }
+  if (i.msize > 0 || kinds.includes(OP_MEM)) {
+    if (i.base >= 0) reads.push(i.base);
+    if (i.index >= 0) reads.push(i.index);
+  }
+  if (i.mnemonic === Mnemonic.Maskmovdqu) reads.push(7); // stores to [rdi]
+  return { reads, writes };
 }
 
 /** Calls the interpreter's handler for an instruction without a template. */
 function fallback(g: Gen, i: Insn, k: number, isLast: boolean): void {
+  const light = isLast ? null : lightCallRegs(i);
+  if (light) {
+    g.emit(`pc = ${g.pcOf(k)};`);
+    g.faultSite(k);
+    g.emit([...new Set(light.reads)].map((r) => `R[${2 * r}] = ${g.lo(r)}; R[${2 * r + 1}] = ${g.hi(r)};`).join(' '));
+    g.emit(`I[${g.blockIndex}][${k}].exec(c, I[${g.blockIndex}][${k}]);`);
+    if (light.writes >= 0) {
+      const r = light.writes;
+      g.emit(`${g.lo(r)} = R[${2 * r}]; ${g.hi(r)} = R[${2 * r + 1}];`);
+      g.dirty.add(r);
+      g.hiZero[r] = false;
+    }
+    if (mayFault(i)) smcCheckAfterCall(g, i.next, k);
+    return;
+  }
   g.emit(`pc = ${g.pcOf(k)};`);
   g.flush();
   g.syncFlags();
@@ -518,10 +573,10 @@ function fallback(g: Gen, i: Insn, k: number, isLast: boolean): void {
  */
 export function smcCheck(g: Gen, next: number, k: number): void {
   g.stores = true;
-  g.emit(`if (sw) { sw = false; if (m.codeWritten) { ${g.writeBack()} ${SYNCF} c.icount += ic + ${k + 1}; c.rip = ${next}; return null; } }`);
+  g.emit(`if (sw) { sw = false; if (m.codeWritten) { ic += ${k + 1}; L = ${next}; xs = -2; break dispatch; } }`);
 }
 
 /** After a handler call that may have stored: same check, unconditionally. */
 function smcCheckAfterCall(g: Gen, next: number, k: number): void {
-  g.emit(`if (m.codeWritten) { ${g.writeBack()} ${SYNCF} c.icount += ic + ${k + 1}; c.rip = ${next}; return null; }`);
+  g.emit(`if (m.codeWritten) { ic += ${k + 1}; L = ${next}; xs = -2; break dispatch; }`);
 }

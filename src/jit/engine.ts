@@ -54,6 +54,7 @@ export class Engine {
       for (const r of b.regions) dropRegion(r);
       b.regions = [];
       b.compiled = null;
+      b.owner = null;
     };
   }
 
@@ -73,10 +74,10 @@ export class Engine {
           return fault(c, e, null);
         }
       }
-      const fn: ((c: Cpu) => Block | null) | null = b.compiled;
+      const fn: ((c: Cpu, at: number) => Block | null) | null = b.compiled;
       if (fn !== null) {
         mem.codeWritten = false;
-        b = fn(c);
+        b = fn(c, b.addr);
         if (c.exit !== Exit.None) return c.exit;
         continue;
       }
@@ -88,6 +89,7 @@ export class Engine {
       const x = runBlock(c, b);
       this.stats.interpretedInstructions += c.icount - before;
       if (x !== Exit.None) return x;
+      b.lastSuccessor = c.rip;
       b = null;
     }
     return Exit.Budget;
@@ -100,7 +102,7 @@ export class Engine {
    */
   compile(b: Block): void {
     const t0 = performance.now();
-    const region = formRegion(this.cache, b);
+    const region = formRegion(this.cache, b, this.opts.threshold);
     try {
       const g = generate(region);
       if (DUMP) process.stderr.write(`--- region 0x${b.addr.toString(16)} (${region.blocks.length} blocks)\n${g.source}\n`);
@@ -110,10 +112,8 @@ export class Engine {
       for (const x of region.blocks) {
         x.regions.push(compiled);
         if (x === b || x.compiled === null) {
-          const addr = x.addr;
-          const entry = (c: Cpu) => fn(c, addr);
-          entries.set(entry, compiled);
-          x.compiled = entry;
+          x.compiled = fn;
+          x.owner = compiled;
         }
       }
       this.stats.blocksCompiled += region.blocks.length;
@@ -128,30 +128,46 @@ export class Engine {
   }
 }
 
-/** Which region each installed entry function belongs to (to uninstall it when the region dies). */
-const entries = new WeakMap<(c: Cpu) => Block | null, { blocks: Block[]; dead: boolean }>();
-
-/** Most blocks compiled into one region (bounds compile time and code size). */
-export const MAX_REGION_BLOCKS = 32;
+/**
+ * Most blocks and guest instructions compiled into one region. TurboFan's compile time grows
+ * faster than linearly with function size and it will not optimise functions past ~60 KB of
+ * bytecode at all, so regions stay small (measured on bench-qsort: 32-block regions took seconds
+ * to optimise and ran slower than 12-block ones).
+ */
+export const MAX_REGION_BLOCKS = 16;
+export const MAX_REGION_INSNS = 120;
 
 /**
  * The region rooted at a hot block: the block plus decoded blocks reachable through direct
- * branches and fall-throughs (and the return sites of its calls), breadth first.
+ * branches, fall-throughs, calls (callee and return site) and the last observed target of
+ * indirect branches (ret, jmp/call through a register or memory), breadth first. Following
+ * calls and profiled indirect targets keeps a caller, its callees (qsort's comparison function,
+ * memcpy behind an IRELATIVE jump) and their returns inside one JavaScript function: an
+ * indirect branch whose target is in the region continues through the region's switch instead
+ * of writing every register back and going through the dispatcher.
  */
-export function formRegion(cache: CodeCache, entry: Block): Region {
+export function formRegion(cache: CodeCache, entry: Block, threshold = DEFAULT_JIT.threshold): Region {
   const blocks: Block[] = [entry];
   const byAddr = new Map<number, Block>([[entry.addr, entry]]);
+  // Only blocks that ran often (in the interpreter, or already compiled) join: code V8 never saw
+  // run is compiled without type feedback, and reaching it later deoptimises the whole region.
+  const warm = Math.max(1, threshold >> 2);
+  let insns = entry.insns.length;
   for (let q = 0; q < blocks.length && blocks.length < MAX_REGION_BLOCKS; q++) {
     const last = blocks[q].insns[blocks[q].insns.length - 1];
     const succ: number[] = [];
+    const observed = blocks[q].lastSuccessor;
     if (last.cc >= 0 && last.target) succ.push(last.target, last.next);
-    else if (last.mnemonic === Mnemonic.Jmp && last.target) succ.push(last.target);
-    else if (last.mnemonic === Mnemonic.Call) succ.push(last.next);
-    else if (last.mnemonic !== Mnemonic.Ret && last.mnemonic !== Mnemonic.Jmp && last.mnemonic !== Mnemonic.Syscall) succ.push(last.next);
+    else if (last.mnemonic === Mnemonic.Jmp) succ.push(last.target || observed);
+    else if (last.mnemonic === Mnemonic.Call) succ.push(last.target || observed, last.next);
+    else if (last.mnemonic === Mnemonic.Ret) succ.push(observed);
+    else if (last.mnemonic !== Mnemonic.Syscall) succ.push(last.next);
     for (const t of succ) {
-      if (byAddr.has(t)) continue;
+      if (t === 0 || byAddr.has(t)) continue;
       const s = cache.blocks.get(t);
-      if (!s || !s.valid || s.noJit) continue;
+      if (!s || !s.valid || s.noJit || (s.count < warm && s.compiled === null)) continue;
+      if (insns + s.insns.length > MAX_REGION_INSNS) continue;
+      insns += s.insns.length;
       blocks.push(s);
       byAddr.set(t, s);
       if (blocks.length >= MAX_REGION_BLOCKS) break;
@@ -165,7 +181,7 @@ export function dropRegion(r: { blocks: Block[]; dead: boolean }): void {
   if (r.dead) return;
   r.dead = true;
   for (const x of r.blocks) {
-    if (x.compiled && entries.get(x.compiled) === r) x.compiled = null;
+    if (x.owner === r) { x.compiled = null; x.owner = null; }
     x.regions = x.regions.filter((y) => y !== r);
   }
 }

@@ -103,7 +103,7 @@ describe('JIT expect tests (generated JavaScript of canonical snippets)', () => 
       const m = setup(name, null);
       runToTrap(m);
       const entry = m.cache.get(HOT[name]);
-      const src = generate(formRegion(m.cache, entry)).source + '\n';
+      const src = generate(formRegion(m.cache, entry, 0)).source + '\n';
       const file = path.join(GOLDEN, `${name}.js`);
       if (process.env.UPDATE_GOLDEN === '1' || !fs.existsSync(file)) fs.writeFileSync(file, src);
       expect(src).toBe(fs.readFileSync(file, 'utf8'));
