@@ -12,6 +12,7 @@ import { fault } from '../cpu/interpreter.js';
 import { cond, getCF } from '../cpu/flags.js';
 import * as alu from '../cpu/alu.js';
 import * as shift from '../cpu/shift.js';
+import { mulU32, r64 } from '../cpu/int64.js';
 
 export class JitRuntime {
   /** Instruction count at which compiled loops must return to the dispatcher. */
@@ -21,7 +22,17 @@ export class JitRuntime {
   readonly shift = shift;
   readonly cond = cond;
 
+  /** Second result of helpers returning 64-bit values (the high half). */
+  hi = 0;
+
   constructor(readonly cache: CodeCache) {}
+
+  /** Low 64 bits of a 64x64 multiply (imul r64 with dead flags): low half returned, high in `hi`. */
+  mulLo64(al: number, ah: number, bl: number, bh: number): number {
+    const lo = mulU32(al, bl);
+    this.hi = (r64.hi + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
+    return lo;
+  }
 
   /**
    * Exact effective address when the fast path cannot decide: registers with non-zero high

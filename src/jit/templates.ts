@@ -594,7 +594,19 @@ TEMPLATES.set(Mnemonic.Sar, shiftTpl('sar'));
 // ------------------------------------------------------------------ imul (two and three operands)
 
 TEMPLATES.set(Mnemonic.Imul, (g, i) => {
-  if (i.nops < 2 || i.s0 !== 4) return false;
+  if (i.nops < 2 || (i.s0 !== 4 && i.s0 !== 8)) return false;
+  if (i.s0 === 8) {
+    if (g.flagsLive(ARITH_FLAGS)) return false; // the handler computes the overflow flags
+    const a = i.msize ? g.ea(i) : null;
+    const three = i.nops === 3;
+    const [xl, xh] = three ? g.src64(i, i.k1, i.r1, a) : [g.lo(i.r0), g.hi(i.r0)];
+    const [yl, yh] = three ? [String(i.imm), String(i.immHi)] : g.src64(i, i.k1, i.r1, a);
+    const rl = g.t(), rh = g.t();
+    g.emit(`${rl} = X.mulLo64(${xl}, ${xh}, ${yl}, ${yh}); ${rh} = X.hi;`);
+    g.flags = null;
+    g.write64(i.r0, rl, rh);
+    return true;
+  }
   const a = i.msize ? g.ea(i) : null;
   const three = i.nops === 3;
   const x = three ? g.src(i, i.k1, i.r1, 4, a) : g.lo(i.r0);
