@@ -37,6 +37,7 @@ import { OP_GPR, OP_MEM, OP_IMM, OP_XMM, OP_STRMEM, SEG_NONE } from '../cpu/insn
 import { memoryWritten } from '../cpu/operands.js';
 import { ARITH_FLAGS, CF } from '../cpu/flags.js';
 import { TEMPLATES, type Template } from './templates.js';
+import './templates-sse.js';
 import { Mnemonic } from 'iced-x86';
 
 /** What the translator knows about the flags: the last flag writer's operands (JS expressions). */
@@ -234,6 +235,8 @@ export class Gen {
   }
   /** The region stores to memory (declares `sw`). */
   stores = false;
+  /** Templates access the XMM registers (declares `XM`). */
+  xmm = false;
 
   flagsLive(flags: number): boolean {
     return (this.liveAfter[this.k] & flags) !== 0;
@@ -437,6 +440,7 @@ export function generate(region: Region): Compiled {
     `function IX(a) { switch (a) { ${region.blocks.map((b, k) => `case ${b.addr}: return ${k};`).join(' ')} } return -1; }`,
     `return function region_${region.entry.addr.toString(16)}(c, L) {`,
     'const R = c.regs;',
+    g.xmm ? 'const XM = c.xmm;' : '',
     g.stores ? 'let sw = false;' : '',
     regs.length ? `let ${decl.join(', ')};` : '',
     flagDecl,

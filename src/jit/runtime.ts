@@ -13,6 +13,7 @@ import { cond, getCF } from '../cpu/flags.js';
 import * as alu from '../cpu/alu.js';
 import * as shift from '../cpu/shift.js';
 import { mulU32, r64 } from '../cpu/int64.js';
+import { misalignedSse } from '../cpu/sse/vec.js';
 
 export class JitRuntime {
   /** Instruction count at which compiled loops must return to the dispatcher. */
@@ -26,6 +27,11 @@ export class JitRuntime {
   hi = 0;
 
   constructor(readonly cache: CodeCache) {}
+
+  /** #GP of a misaligned 16-byte SSE operand (the same fault the handlers raise). */
+  misalignedSse(): never {
+    return misalignedSse();
+  }
 
   /** Low 64 bits of a 64x64 multiply (imul r64 with dead flags): low half returned, high in `hi`. */
   mulLo64(al: number, ah: number, bl: number, bh: number): number {

@@ -10,11 +10,11 @@ import { OP_GPR, OP_XMM, OP_MMX, OP_MEM } from '../insn.js';
 import { def, defMatching, beginFamily, type Factory } from '../dispatch.js';
 import { ea, probeWrite } from '../operands.js';
 import { generalProtection } from '../exceptions.js';
-import { mmxState, writeMmx } from './vec.js';
+import { mmxState, writeMmx, misalignedSse } from './vec.js';
 import { RDI } from '../state.js';
 
 function checkAlign(a: number): void {
-  if (a & 15) generalProtection('misaligned 16-byte SSE memory operand');
+  if (a & 15) misalignedSse();
 }
 
 /** 128-bit moves: xmm <- xmm/m128, xmm/m128 <- xmm. */

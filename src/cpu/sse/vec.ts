@@ -64,6 +64,11 @@ export function storeD(c: Cpu, i: Insn): void {
  * (16 for xmm forms, 8 for mmx forms, or fewer for the forms that read m32/m64).
  * 16-byte memory operands of legacy-encoded SSE instructions must be aligned (#GP otherwise).
  */
+/** #GP for a misaligned 16-byte memory operand of a legacy-encoded SSE instruction. */
+export function misalignedSse(): never {
+  generalProtection('misaligned 16-byte SSE memory operand');
+}
+
 export function loadS(c: Cpu, i: Insn, bytes: number, aligned: boolean): void {
   S.i32[2] = 0; S.i32[3] = 0;
   if (i.k1 === OP_XMM) {
@@ -77,7 +82,7 @@ export function loadS(c: Cpu, i: Insn, bytes: number, aligned: boolean): void {
   }
   if (i.k1 === OP_IMM) return;
   const a = ea(c, i);
-  if (aligned && bytes === 16 && (a & 15) !== 0) generalProtection('misaligned 16-byte SSE memory operand');
+  if (aligned && bytes === 16 && (a & 15) !== 0) misalignedSse();
   const m = c.mem;
   if (bytes >= 4) {
     S.i32[0] = m.read32(a);
