@@ -97,6 +97,15 @@ fi
 command -v node >/dev/null 2>&1 || { echo "build.sh: node is required to record goldens" >&2; exit 1; }
 
 # ---------------------------------------------------------------------------
+# Preparation: corpus/programs.d/<topic>.prep.sh fetch or build what a topic's programs link
+# against (uring.prep.sh: liburing built with --nolibc). Each is run once per build.
+# ---------------------------------------------------------------------------
+for prep in "$CORPUS"/programs.d/*.prep.sh; do
+    [ -e "$prep" ] || continue
+    bash "$prep"
+done
+
+# ---------------------------------------------------------------------------
 # Build.
 # ---------------------------------------------------------------------------
 mkdir -p "$BIN"

@@ -22,7 +22,8 @@ export const ERRNO_NAMES: Record<number, string> = {
   26: 'ETXTBSY', 27: 'EFBIG', 28: 'ENOSPC', 29: 'ESPIPE', 30: 'EROFS', 31: 'EMLINK', 32: 'EPIPE', 33: 'EDOM',
   34: 'ERANGE', 35: 'EDEADLK', 36: 'ENAMETOOLONG', 37: 'ENOLCK', 38: 'ENOSYS', 39: 'ENOTEMPTY', 40: 'ELOOP',
   42: 'ENOMSG', 43: 'EIDRM', 61: 'ENODATA', 62: 'ETIME', 75: 'EOVERFLOW', 77: 'EBADFD', 84: 'EILSEQ', 88: 'ENOTSOCK',
-  95: 'EOPNOTSUPP', 97: 'EAFNOSUPPORT', 104: 'ECONNRESET', 110: 'ETIMEDOUT', 111: 'ECONNREFUSED', 115: 'EINPROGRESS',
+  95: 'EOPNOTSUPP', 97: 'EAFNOSUPPORT', 104: 'ECONNRESET', 105: 'ENOBUFS', 110: 'ETIMEDOUT', 111: 'ECONNREFUSED',
+  114: 'EALREADY', 115: 'EINPROGRESS',
   122: 'EDQUOT', 125: 'ECANCELED',
 };
 
@@ -36,6 +37,9 @@ export const ERRNO_TEXT: Record<number, string> = {
   32: 'Broken pipe', 34: 'Numerical result out of range', 36: 'File name too long', 38: 'Function not implemented',
   39: 'Directory not empty', 40: 'Too many levels of symbolic links', 62: 'Timer expired', 95: 'Operation not supported',
   110: 'Connection timed out', 125: 'Operation canceled',
+  // io_uring's errors (strace 6.1 texts)
+  6: 'No such device or address', 16: 'Device or resource busy', 77: 'File descriptor in bad state', 88: 'Socket operation on non-socket',
+  105: 'No buffer space available', 114: 'Operation already in progress',
 };
 
 /** Maps a Node.js host error (err.code such as 'ENOENT') to a Linux errno; unknown errors become EIO. */

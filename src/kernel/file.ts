@@ -7,6 +7,7 @@
  */
 import { EBADF, EINVAL, ENOTTY, ESPIPE, EMFILE, ENXIO } from './errno.js';
 import type { Thread } from './thread.js';
+import type { AddressSpace } from '../memory/address-space.js';
 
 export const S_IFMT = 0o170000, S_IFSOCK = 0o140000, S_IFLNK = 0o120000, S_IFREG = 0o100000, S_IFBLK = 0o060000;
 export const S_IFDIR = 0o040000, S_IFCHR = 0o020000, S_IFIFO = 0o010000;
@@ -81,6 +82,13 @@ export abstract class OpenFile {
   reopen(_flags: number): OpenFile | number {
     return -ENXIO;
   }
+  /**
+   * mmap(2) of an object whose pages the kernel shares with the guest (io_uring rings). When
+   * present, doMmap maps [addr, addr+len) read-write and zero-filled, then calls this: the object
+   * places its bytes there and from then on reads and writes them in place. Returns 0, or -errno
+   * (doMmap then unmaps the range, like a failing f_op->mmap).
+   */
+  mmapShared?(as: AddressSpace, addr: number, len: number, offset: number): number;
   /** Called when the last descriptor goes away. */
   release(): void {}
   /** Run after release() when the last descriptor goes away (lock tables register here). */

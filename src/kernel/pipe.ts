@@ -37,6 +37,19 @@ export class PipeBuffer {
     pollWakeup.wake();
   }
 
+  /** The first `len` buffered bytes, left in the pipe (tee(2)). */
+  peek(len: number): Uint8Array {
+    const out = new Uint8Array(Math.min(len, this.size));
+    let off = 0;
+    for (const c of this.chunks) {
+      if (off >= out.length) break;
+      const n = Math.min(c.length, out.length - off);
+      out.set(c.subarray(0, n), off);
+      off += n;
+    }
+    return out;
+  }
+
   take(len: number): Uint8Array {
     const out = new Uint8Array(Math.min(len, this.size));
     let off = 0;

@@ -11,6 +11,7 @@ import { AT_FDCWD, AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW, AT_EACCESS, AT_FLAG_NAMES
 import { existingAt, positionOf, cwdPosition } from '../vfs/lookup.js';
 import { fileOf } from './io.js';
 import type { Inode, Credentials } from '../vfs/types.js';
+import type { OpenFile } from '../file.js';
 import { encodeStatfs } from '../layouts-fs.js';
 
 const fd = (n = 'dirfd') => a(n, 'fd');
@@ -146,8 +147,12 @@ sys(77, 'ftruncate', [a('fd', 'fd'), a('length', 'off')], (t, n, len) => {
 });
 
 const FALLOC_FL_KEEP_SIZE = 1;
-sys(285, 'fallocate', [a('fd', 'fd'), a('mode', 'int'), a('offset', 'off'), a('len', 'off')], (t, n, mode, off, len) => {
-  const f = fileOf(t, n);
+sys(285, 'fallocate', [a('fd', 'fd'), a('mode', 'int'), a('offset', 'off'), a('len', 'off')], (t, n, mode, off, len) =>
+  doFallocate(fileOf(t, n), mode, off, len),
+{ support: 'partial', note: 'mode 0 and FALLOC_FL_KEEP_SIZE; hole punching is -EOPNOTSUPP' });
+
+/** The body of fallocate(2) on an open file description (also io_uring's FALLOCATE). */
+export function doFallocate(f: OpenFile, mode: number, off: number, len: number): number {
   if (off < 0 || len <= 0) return -EINVAL;
   if ((f.flags & O_ACCMODE) === 0) return -EBADF;
   if (!f.inode || f.inode.kind !== 'file') return f.inode?.kind === 'dir' ? -EISDIR : -ESPIPE;
@@ -156,17 +161,20 @@ sys(285, 'fallocate', [a('fd', 'fd'), a('mode', 'int'), a('offset', 'off'), a('l
   const st = f.stat();
   if (typeof st === 'number') return st;
   return off + len > st.size ? f.truncate(off + len) : 0;
-}, { support: 'partial', note: 'mode 0 and FALLOC_FL_KEEP_SIZE; hole punching is -EOPNOTSUPP' });
+}
 
 sys(74, 'fsync', [a('fd', 'fd')], (t, n) => fileOf(t, n).sync());
 sys(75, 'fdatasync', [a('fd', 'fd')], (t, n) => fileOf(t, n).sync());
 sys(162, 'sync', [], () => 0);
 sys(306, 'syncfs', [a('fd', 'fd')], (t, n) => { fileOf(t, n); return 0; });
-sys(277, 'sync_file_range', [a('fd', 'fd'), a('offset', 'off'), a('nbytes', 'off'), a('flags', 'uint')], (t, n, off, len, flags) => {
-  fileOf(t, n);
+sys(277, 'sync_file_range', [a('fd', 'fd'), a('offset', 'off'), a('nbytes', 'off'), a('flags', 'uint')], (t, n, off, len, flags) =>
+  doSyncFileRange(fileOf(t, n), off, len, flags));
+
+/** The body of sync_file_range(2) (also io_uring's SYNC_FILE_RANGE): validation only, the data is always stable. */
+export function doSyncFileRange(_f: OpenFile, off: number, len: number, flags: number): number {
   if (flags & ~7 || off < 0 || len < 0) return -EINVAL;
   return 0;
-});
+}
 
 sys(95, 'umask', [a('mask', 'mode')], (t, mask) => {
   const old = t.process.umask;
@@ -196,11 +204,14 @@ sys(73, 'flock', [a('fd', 'fd'), a('operation', 'flags', { flags: { 1: 'LOCK_SH'
   return t.process.kernel.locks.flock(f, kind === LOCK_SH ? 'sh' : kind === LOCK_EX ? 'ex' : 'un', !(op & LOCK_NB));
 }, { blocking: true });
 
-sys(221, 'fadvise64', [a('fd', 'fd'), a('offset', 'off'), a('len', 'off'), a('advice', 'int')], (t, n, _off, len, advice) => {
-  const f = fileOf(t, n);
+sys(221, 'fadvise64', [a('fd', 'fd'), a('offset', 'off'), a('len', 'off'), a('advice', 'int')], (t, n, off, len, advice) =>
+  doFadvise(fileOf(t, n), off, len, advice));
+
+/** The body of fadvise64(2) (also io_uring's FADVISE): validation only. */
+export function doFadvise(f: OpenFile, _off: number, len: number, advice: number): number {
   if (!f.inode || f.inode.kind === 'fifo') return -ESPIPE;
   if (advice < 0 || advice > 5 || len < 0) return -EINVAL;
   return 0;
-});
+}
 
 void readString; void positionOf; void EACCES;

@@ -20,7 +20,7 @@ function newName(t: Thread, dirfd: number, pathPtr: number): Resolved | number {
   return r;
 }
 
-function doMkdir(t: Thread, dirfd: number, path: number, mode: number): number {
+export function doMkdir(t: Thread, dirfd: number, path: number, mode: number): number {
   const r = newName(t, dirfd, path);
   if (typeof r === 'number') return r;
   const dir = r.parent.node;
@@ -43,7 +43,7 @@ function doMknod(t: Thread, dirfd: number, path: number, mode: number, dev: numb
 sys(133, 'mknod', [a('pathname', 'path'), a('mode', 'mode'), a('dev', 'hex')], (t, path, mode, dev) => doMknod(t, AT_FDCWD, path, mode, dev));
 sys(259, 'mknodat', [fd(), a('pathname', 'path'), a('mode', 'mode'), a('dev', 'hex')], (t, dirfd, path, mode, dev) => doMknod(t, dirfd, path, mode, dev));
 
-function doRmdir(t: Thread, dirfd: number, path: number): number {
+export function doRmdir(t: Thread, dirfd: number, path: number): number {
   const text = readString(t, path);
   const r = resolveAt(t, dirfd, path, { followFinal: false, entry: true });
   if (!r.node) return -ENOENT;
@@ -61,7 +61,7 @@ function doRmdir(t: Thread, dirfd: number, path: number): number {
   return dir.rmdir(r.name);
 }
 
-function doUnlink(t: Thread, dirfd: number, path: number): number {
+export function doUnlink(t: Thread, dirfd: number, path: number): number {
   const r = resolveAt(t, dirfd, path, { followFinal: false, entry: true });
   if (!r.node) return -ENOENT;
   // do_unlinkat: "." / ".." and directories are EISDIR; a trailing slash on anything else
@@ -81,7 +81,7 @@ sys(263, 'unlinkat', [fd(), a('pathname', 'path'), a('flags', 'flags', { flags: 
 });
 
 const RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
-function doRename(t: Thread, olddirfd: number, oldPath: number, newdirfd: number, newPath: number, flags: number): number {
+export function doRename(t: Thread, olddirfd: number, oldPath: number, newdirfd: number, newPath: number, flags: number): number {
   if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) return -EINVAL;
   if ((flags & RENAME_NOREPLACE) && (flags & RENAME_EXCHANGE)) return -EINVAL;
   if (flags & RENAME_WHITEOUT) return -EINVAL;
@@ -113,7 +113,7 @@ sys(316, 'renameat2', [fd('olddirfd'), a('oldpath', 'path'), fd('newdirfd'), a('
   a('flags', 'flags', { flags: { 1: 'RENAME_NOREPLACE', 2: 'RENAME_EXCHANGE', 4: 'RENAME_WHITEOUT' } })],
 (t, od, o, nd, n, flags) => doRename(t, od, o, nd, n, flags));
 
-function doLink(t: Thread, olddirfd: number, oldPath: number, newdirfd: number, newPath: number, flags: number): number {
+export function doLink(t: Thread, olddirfd: number, oldPath: number, newdirfd: number, newPath: number, flags: number): number {
   if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return -EINVAL;
   let target;
   if (flags & AT_EMPTY_PATH && readString(t, oldPath) === '') target = positionOf(t, olddirfd).node;
@@ -131,7 +131,7 @@ sys(86, 'link', [a('oldpath', 'path'), a('newpath', 'path')], (t, o, n) => doLin
 sys(265, 'linkat', [fd('olddirfd'), a('oldpath', 'path'), fd('newdirfd'), a('newpath', 'path'), a('flags', 'flags', { flags: AT_FLAG_NAMES })],
   (t, od, o, nd, n, flags) => doLink(t, od, o, nd, n, flags));
 
-function doSymlink(t: Thread, targetPtr: number, newdirfd: number, newPath: number): number {
+export function doSymlink(t: Thread, targetPtr: number, newdirfd: number, newPath: number): number {
   const target = readString(t, targetPtr);
   if (target === '') return -ENOENT;
   const to = newName(t, newdirfd, newPath);

@@ -119,7 +119,11 @@ sys(85, 'creat', [a('pathname', 'path'), a('mode', 'mode')], (t, path, mode) =>
   doOpen(t, AT_FDCWD, path, O_CREAT | 1 | O_TRUNC, mode), { ret: 'fd' });
 
 /** openat2(dirfd, path, struct open_how {u64 flags, u64 mode, u64 resolve}, size). */
-sys(437, 'openat2', [fd(), a('pathname', 'path'), a('how', 'ptr'), a('size', 'size')], (t, dirfd, path, howPtr, size) => {
+sys(437, 'openat2', [fd(), a('pathname', 'path'), a('how', 'ptr'), a('size', 'size')], (t, dirfd, path, howPtr, size) =>
+  doOpenat2(t, dirfd, path, howPtr, size), { ret: 'fd' });
+
+/** The body of openat2(2) (also io_uring's OPENAT2). */
+export function doOpenat2(t: Thread, dirfd: number, path: number, howPtr: number, size: number): number {
   if (size < 24) return -EINVAL;
   if (size > 4096) return -E2BIG;
   const how = copyIn(t, howPtr, size);
@@ -135,7 +139,7 @@ sys(437, 'openat2', [fd(), a('pathname', 'path'), a('how', 'ptr'), a('size', 'si
   if (mode & ~0o7777n) return -EINVAL;
   if ((Number(resolve) & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) === (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) return -EINVAL;
   return doOpen(t, dirfd, path, f, Number(mode), Number(resolve));
-}, { ret: 'fd' });
+}
 
 const CLOSE_RANGE_UNSHARE = 2, CLOSE_RANGE_CLOEXEC = 4;
 sys(436, 'close_range', [a('first', 'uint'), a('last', 'uint'), a('flags', 'flags', { flags: { 2: 'CLOSE_RANGE_UNSHARE', 4: 'CLOSE_RANGE_CLOEXEC' } })],
@@ -178,14 +182,17 @@ sys(262, 'newfstatat', [fd(), a('pathname', 'path'), statBuf, a('flags', 'flags'
   (t, dirfd, path, buf, flags) => statOut(t, statAt(t, dirfd, path, flags), buf));
 
 sys(332, 'statx', [fd(), a('pathname', 'path'), a('flags', 'flags', { flags: AT_FLAG_NAMES }), a('mask', 'hex'), a('statxbuf', 'ptr')],
-  (t, dirfd, path, flags, mask, buf) => {
-    if (mask & 0x80000000) return -EINVAL; // STATX__RESERVED
-    const st = statAt(t, dirfd, path, flags);
-    if (typeof st === 'number') return st;
-    copyOut(t, buf, encodeStatx(st));
-    void STATX_SIZE;
-    return 0;
-  });
+  (t, dirfd, path, flags, mask, buf) => doStatx(t, dirfd, path, flags, mask, buf));
+
+/** The body of statx(2) (also io_uring's STATX). */
+export function doStatx(t: Thread, dirfd: number, path: number, flags: number, mask: number, buf: number): number {
+  if (mask & 0x80000000) return -EINVAL; // STATX__RESERVED
+  const st = statAt(t, dirfd, path, flags);
+  if (typeof st === 'number') return st;
+  copyOut(t, buf, encodeStatx(st));
+  void STATX_SIZE;
+  return 0;
+}
 
 // ------------------------------------------------------------------ directories
 

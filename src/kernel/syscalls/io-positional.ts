@@ -21,7 +21,11 @@ function writable(f: OpenFile): boolean {
 }
 
 function doPread(t: Thread, fd: number, buf: number, count: number, off: number): number {
-  const f = fileOf(t, fd);
+  return preadFrom(t, fileOf(t, fd), buf, count, off);
+}
+
+/** The body of pread64(2) on an open file description (also io_uring's positional reads). */
+export function preadFrom(t: Thread, f: OpenFile, buf: number, count: number, off: number): number {
   if (!readable(f)) return -EBADF;
   if (off < 0) return -EINVAL;
   if (f.inode?.kind === 'dir') return -EISDIR;
@@ -32,7 +36,11 @@ function doPread(t: Thread, fd: number, buf: number, count: number, off: number)
 }
 
 function doPwrite(t: Thread, fd: number, buf: number, count: number, off: number): number {
-  const f = fileOf(t, fd);
+  return pwriteTo(t, fileOf(t, fd), buf, count, off);
+}
+
+/** The body of pwrite64(2) on an open file description (also io_uring's positional writes). */
+export function pwriteTo(t: Thread, f: OpenFile, buf: number, count: number, off: number): number {
   if (!writable(f)) return -EBADF;
   if (off < 0) return -EINVAL;
   const data = copyIn(t, buf, Math.min(count, MAX_RW));

@@ -25,7 +25,11 @@ export function fileOf(t: Thread, fd: number) {
 
 /** read(2) */
 function doRead(t: Thread, fd: number, buf: number, count: number): number | Promise<number> {
-  const f = fileOf(t, fd);
+  return readFrom(t, fileOf(t, fd), buf, count);
+}
+
+/** The body of read(2) on an open file description (also io_uring's READ on registered files). */
+export function readFrom(t: Thread, f: OpenFile, buf: number, count: number): number | Promise<number> {
   if ((f.flags & 3) === 1) return -EBADF; // O_WRONLY
   const r = f.read(t, Math.min(count, MAX_RW));
   const deliver = (res: Uint8Array | number): number => {
@@ -38,13 +42,17 @@ function doRead(t: Thread, fd: number, buf: number, count: number): number | Pro
 
 /** write(2) */
 function doWrite(t: Thread, fd: number, buf: number, count: number): number | Promise<number> {
-  const f = fileOf(t, fd);
-  if ((f.flags & 3) === 0 && fd > 2) return -EBADF; // O_RDONLY (stdio streams are opened read-write)
+  return writeTo(t, fileOf(t, fd), buf, count, fd);
+}
+
+/** The body of write(2) on an open file description; `fd` is -1 when there is none (io_uring fixed files). */
+export function writeTo(t: Thread, f: OpenFile, buf: number, count: number, fd = -1): number | Promise<number> {
+  if ((f.flags & 3) === 0 && !(fd >= 0 && fd <= 2)) return -EBADF; // O_RDONLY (stdio streams are opened read-write)
   const data = copyIn(t, buf, Math.min(count, MAX_RW));
   return f.write(t, data);
 }
 
-function readIovecs(t: Thread, iov: number, cnt: number): { base: number; len: number }[] {
+export function readIovecs(t: Thread, iov: number, cnt: number): { base: number; len: number }[] {
   if (cnt < 0 || cnt > IOV_MAX) throw new SyscallError(EINVAL);
   const raw = copyIn(t, iov, cnt * 16);
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);

@@ -14,7 +14,11 @@ import { PAGE_SIZE, PAGE_MASK, WINDOW_SIZE, PROT_READ, PROT_WRITE, PROT_EXEC } f
 import { MMAP_MIN_ADDR, pageAlignUp } from '../../memory/address-space.js';
 import type { OpenFile } from '../file.js';
 
-/** Files that can be mapped expose their bytes (private mappings copy them). */
+/**
+ * Files that can be mapped expose their bytes (private mappings copy them). Objects whose
+ * pages the kernel shares with the guest instead implement OpenFile.mmapShared (io_uring rings):
+ * doMmap maps fresh read-write pages and hands them over, and the object keeps using them.
+ */
 export interface Mappable {
   mmapBytes(offset: number, len: number): Uint8Array | number;
 }
@@ -68,6 +72,18 @@ export function doMmap(t: Thread, addr: number, len: number, prot: number, flags
   if (!(flags & MAP_ANONYMOUS)) {
     const f = t.process.fds.get(fd);
     if (!f) return -EBADF;
+    if (f.mmapShared) {
+      if ((f.flags & 3) === 1) return -EACCES; // O_WRONLY
+      // Shared kernel pages (io_uring rings): the object places its bytes in the new mapping.
+      as.map(where, size, PROT_READ | PROT_WRITE, f.name, true, off);
+      const r = f.mmapShared(as, where, size, off);
+      if (r < 0) {
+        as.unmap(where, size);
+        return r;
+      }
+      as.protect(where, size, prot & PROT_MASK);
+      return where;
+    }
     if (!isMappable(f)) return -ENODEV;
     if ((f.flags & 3) === 1) return -EACCES; // O_WRONLY
     const bytes = f.mmapBytes(off, size);
@@ -155,7 +171,11 @@ function move(t: Thread, oldAddr: number, oldSize: number, newSize: number, dest
 }
 
 const MADV_DONTNEED = 4, MADV_REMOVE = 9, MADV_FREE = 8;
-sys(28, 'madvise', [a('addr', 'ptr'), a('length', 'size'), a('advice', 'int')], (t, addr, len, advice) => {
+sys(28, 'madvise', [a('addr', 'ptr'), a('length', 'size'), a('advice', 'int')], (t, addr, len, advice) => doMadvise(t, addr, len, advice),
+  { support: 'partial', note: 'MADV_DONTNEED zero-fills private pages; other advice is accepted and ignored' });
+
+/** The body of madvise(2) (also io_uring's MADVISE). */
+export function doMadvise(t: Thread, addr: number, len: number, advice: number): number {
   if (addr & PAGE_MASK) return -EINVAL;
   const size = pageAlignUp(len);
   if (size === 0) return 0;
@@ -170,4 +190,4 @@ sys(28, 'madvise', [a('addr', 'ptr'), a('length', 'size'), a('advice', 'int')], 
   }
   void MADV_FREE;
   return 0;
-}, { support: 'partial', note: 'MADV_DONTNEED zero-fills private pages; other advice is accepted and ignored' });
+}
