@@ -13,14 +13,15 @@
  * The order of threads is a fixed function of the run (round robin over thread creation order,
  * slices measured in instructions), so deterministic mode also fixes the interleaving.
  */
-import { Exit, type CpuFault } from '../cpu/state.js';
+import { Exit, RAX, type CpuFault } from '../cpu/state.js';
+import { EINTR } from './errno.js';
 import { Engine, DEFAULT_JIT, type JitOptions } from '../jit/engine.js';
 import type { Kernel } from './kernel.js';
 import type { Process } from './process.js';
 import type { Thread } from './thread.js';
 import { isInternalWait } from './wait.js';
 import { SYSCALLS } from './syscall-table.js';
-import { deliverOne, hasDeliverable, SIGXCPU } from './signal.js';
+import { deliverOne, hasDeliverable, restartSyscall, NSIG, SIGXCPU, type Interrupted } from './signal.js';
 
 /** Instructions per slice: large enough to amortise the loop, small enough for fair threads and prompt timers. */
 export const SLICE_BUDGET = 200_000;
@@ -74,6 +75,7 @@ export class Scheduler {
       const live = proc.threads.filter((t) => !t.exited);
       if (live.length === 0) { proc.exit = { code: 0 }; break; }
       this.kernel.timers.poll(this.kernel);
+      if (this.limits.advanceVirtualTime) this.fireVirtualDeadlines(live);
       const t = this.pickRunnable(live);
       if (t) {
         this.runSlice(proc, t);
@@ -83,6 +85,25 @@ export class Scheduler {
       await this.waitForEvent(proc, live);
     }
     this.kernel.traceExit(proc);
+  }
+
+  /**
+   * Deterministic mode: ends the timed waits (sleeps, timed futex waits, poll timeouts) whose
+   * deadline virtual time has passed. Virtual time also runs while other threads compute, so
+   * this is checked at every slice boundary, not only when every thread waits (a thread sleeping
+   * while another spins would otherwise never wake).
+   */
+  private fireVirtualDeadlines(live: Thread[]): void {
+    let now: bigint | null = null;
+    for (const t of live) {
+      const v = t.virtualDeadline;
+      if (v === null) continue;
+      now ??= this.kernel.config.monotonicNs();
+      if (v.atNs <= now) {
+        t.virtualDeadline = null;
+        v.fire();
+      }
+    }
   }
 
   /** Round robin over runnable threads (not blocked, or blocked but with a signal to take). */
@@ -112,12 +133,23 @@ export class Scheduler {
     if (!this.deliverSignals(proc, t) || proc.exit || t.exited) return;
     const c = t.cpu;
     const engine = this.engineFor(proc);
-    const exit = engine.run(c, SLICE_BUDGET);
-    if (exit === Exit.Syscall) {
+    const sliceEnd = c.icount + SLICE_BUDGET;
+    let exit = engine.run(c, SLICE_BUDGET);
+    // A syscall answered synchronously continues the slice when nothing else needs the
+    // scheduler: no signal pending, the thread still runnable, the same image (no execve), and
+    // budget left. Ending the slice at every syscall cost a scheduler round, and a setImmediate
+    // every 8 slices (~4 us), per call: most of an emulated gettid (bench/syscall-hooks.mjs).
+    // Timers are still polled, and other threads still run, at slice boundaries, which now fall
+    // every SLICE_BUDGET instructions for syscall-heavy threads as for compute-bound ones.
+    while (exit === Exit.Syscall) {
       const pending = this.kernel.syscall(t);
-      if (pending) this.park(t, pending);
-      else if (t.yielded) { t.yielded = false; }
-    } else if (exit === Exit.Fault) {
+      if (pending) { this.park(t, pending); break; }
+      if (t.yielded) { t.yielded = false; break; }
+      if (c.icount >= sliceEnd || proc.exit || t.exited || t.blocked !== null || engine.cache !== proc.cache ||
+        ((t.signals.pending !== 0n || t.process.signals.pending !== 0n) && hasDeliverable(t))) break;
+      exit = engine.run(c, sliceEnd - c.icount);
+    }
+    if (exit === Exit.Fault) {
       const f = c.fault!;
       c.fault = null;
       this.lastFault = { fault: f, rip: c.rip, thread: t };
@@ -150,30 +182,57 @@ export class Scheduler {
   /**
    * Delivers the thread's pending signals. Returns false if the thread must not run now (the
    * process died). Default actions that kill end the process with that signal.
+   *
+   * Like Linux (exit_to_user_mode_loop calls arch_do_signal_or_restart while signals are
+   * pending), every deliverable signal gets its frame now, each on top of the previous one and
+   * each blocking what its handler's mask says: the handler of the last frame runs first. An
+   * interrupted syscall is settled by the first frame only (restarted under SA_RESTART, or
+   * EINTR); when no handler runs at all (the signal was ignored, stopped nothing, or went to
+   * another thread), the call is restarted whatever its kind, as the kernel does for
+   * -ERESTARTSYS, -ERESTARTNOHAND and -ERESTART_RESTARTBLOCK without a handler.
    */
   private deliverSignals(proc: Process, t: Thread): boolean {
-    for (let n = 0; n < 64 && hasDeliverable(t); n++) {
-      const restart = t.restartNr >= 0 ? { nr: t.restartNr } : null;
+    // Kernel.finish sets restartNr for calls that SA_RESTART restarts; blockedNr is the call the thread blocked in.
+    // Only a call that did fail with EINTR counts: a handler may turn an interrupted wait into a
+    // result (io_uring_enter returns what it submitted, rt_sigtimedwait the signal it took).
+    const regs = t.cpu.regs;
+    const eintr = regs[2 * RAX] === -EINTR && regs[2 * RAX + 1] === -1;
+    let interrupted: Interrupted | null = t.interrupted && eintr && t.blockedNr >= 0
+      ? { nr: t.restartNr >= 0 ? t.restartNr : t.blockedNr, sa: t.restartNr >= 0 && !t.restartBlock, always: t.restartAlways }
+      : null;
+    t.restartNr = -1;
+    t.interrupted = false;
+    t.restartBlock = false;
+    t.restartAlways = false;
+    let handled = false;
+    for (let n = 0; n < NSIG && hasDeliverable(t); n++) {
       let r;
       try {
-        r = deliverOne(t, restart);
+        r = deliverOne(t, interrupted);
       } catch {
         // The frame could not be written (bad stack): the kernel kills with SIGSEGV.
         proc.exit ??= { signal: 11, core: true };
         return false;
       }
       if (!r) break;
-      t.restartNr = -1;
-      t.interrupted = false;
       if (r.kill) {
         proc.exit ??= { signal: r.kill.signal, core: r.kill.core };
         for (const x of proc.threads) { x.exited = true; x.interrupt?.(); }
         return false;
       }
-      if (r.handled) break; // run the handler; further signals are delivered when it returns or later
+      if (r.handled) {
+        handled = true;
+        interrupted = null;
+      }
     }
-    t.restartNr = -1;
-    t.interrupted = false;
+    if (interrupted && !handled) {
+      // rt_sigsuspend/ppoll swapped the mask for the wait: the restarted call swaps it again.
+      if (t.signals.savedMask !== null) {
+        t.signals.mask = t.signals.savedMask;
+        t.signals.savedMask = null;
+      }
+      restartSyscall(t, interrupted.nr);
+    }
     return true;
   }
 
@@ -223,6 +282,7 @@ export class Scheduler {
 }
 
 function syscallName(t: Thread): string {
+  if (t.waitingOn !== null) return t.waitingOn;
   return t.blockedNr >= 0 ? SYSCALLS[t.blockedNr]?.name ?? `syscall ${t.blockedNr}` : 'a blocking syscall';
 }
 

@@ -32,6 +32,8 @@ export const MINSIGSTKSZ = 2048;
 export const sigbit = (n: number): bigint => 1n << BigInt(n - 1);
 /** SIGKILL and SIGSTOP can be neither blocked nor caught. */
 export const UNBLOCKABLE = sigbit(SIGKILL) | sigbit(SIGSTOP);
+/** Faults the CPU raises synchronously: dequeued before other signals (kernel/signal.c SYNCHRONOUS_MASK). */
+const SYNCHRONOUS = sigbit(SIGSEGV) | sigbit(SIGBUS) | sigbit(SIGILL) | sigbit(SIGTRAP) | sigbit(SIGFPE) | sigbit(SIGSYS);
 
 export interface SigAction {
   handler: number;
@@ -76,6 +78,8 @@ export class ProcessSignals {
   /** Pending for the whole process (kill). */
   pending = 0n;
   readonly info = new Map<number, SigInfo[]>();
+  /** Where the round robin of sendToProcess continues (signal_struct curr_target). */
+  nextTarget = 0;
 }
 
 /** Per-thread signal state. */
@@ -83,6 +87,11 @@ export class ThreadSignals {
   mask = 0n;
   pending = 0n;
   readonly info = new Map<number, SigInfo[]>();
+  /**
+   * The alternate signal stack as Linux keeps it (task_struct sas_ss_*): `altFlags` holds the
+   * flags given to sigaltstack as they were (0, SS_ONSTACK, SS_AUTODISARM...), or SS_DISABLE
+   * with sp = size = 0. The frame's uc_stack.ss_flags is this raw value.
+   */
   altSp = 0;
   altSize = 0;
   altFlags = SS_DISABLE;
@@ -110,10 +119,17 @@ function dequeue(pending: { pending: bigint; info: Map<number, SigInfo[]> }, sig
   return info;
 }
 
-/** Is the signal ignored (explicitly, or by default)? Ignored signals are discarded when sent. */
+/**
+ * Is the signal ignored (explicitly, or by default)? Ignored signals are discarded when sent
+ * (kernel/signal.c sig_task_ignored: SIG_KERNEL_IGNORE_MASK has SIGCONT, SIGCHLD, SIGWINCH and
+ * SIGURG; SIGCONT's "continue" has nothing to resume in x64run).
+ */
 export function isIgnored(p: Process, sig: number): boolean {
   const a = p.signals.actions[sig];
-  return a.handler === SIG_IGN || (a.handler === SIG_DFL && defaultAction(sig) === 'ign');
+  if (a.handler === SIG_IGN) return true;
+  if (a.handler !== SIG_DFL) return false;
+  const d = defaultAction(sig);
+  return d === 'ign' || d === 'cont';
 }
 
 /** Sends a signal to one thread (tkill, faults, timers with SIGEV_THREAD_ID). */
@@ -123,20 +139,55 @@ export function sendToThread(t: Thread, info: SigInfo): void {
   t.process.kernel.signalRaised(t);
 }
 
-/** Sends a signal to a process (kill): any thread that does not block it will take it. */
+/**
+ * Sends a signal to a process (kill): it stays pending for the whole process, and one thread
+ * that does not block it is woken to take it (kernel/signal.c complete_signal: the main thread
+ * if it can, else the next thread round robin that has no signal pending already, else any
+ * thread that does not block it). Waking only that thread matters: an interrupted blocking call
+ * in a thread that then finds nothing to deliver would have to be restarted.
+ */
 export function sendToProcess(p: Process, info: SigInfo): void {
-  if (isIgnored(p, info.signo) && info.signo !== SIGKILL) return;
+  const sig = info.signo;
+  if (isIgnored(p, sig) && sig !== SIGKILL) return;
   queue(p.signals, info);
-  for (const t of p.threads) if (!t.exited) p.kernel.signalRaised(t);
+  const live = p.threads.filter((t) => !t.exited);
+  if (live.length === 0) return;
+  const wants = (t: Thread, strict: boolean) =>
+    sig === SIGKILL || (!(t.signals.mask & sigbit(sig)) && (!strict || (t.signals.pending & ~t.signals.mask) === 0n));
+  let target = wants(live[0], true) ? live[0] : undefined;
+  if (!target) {
+    const n = live.length;
+    const start = p.signals.nextTarget % n;
+    for (let k = 0; k < n && !target; k++) if (wants(live[(start + k) % n], true)) target = live[(start + k) % n];
+    for (let k = 0; k < n && !target; k++) if (wants(live[(start + k) % n], false)) target = live[(start + k) % n];
+    if (target) p.signals.nextTarget = (live.indexOf(target) + 1) % n;
+  }
+  if (sig === SIGKILL) {
+    for (const t of live) p.kernel.signalRaised(t);
+    return;
+  }
+  // Nobody can take it now: it stays pending until a thread unblocks it.
+  if (target) p.kernel.signalRaised(target);
+  else p.kernel.onSignal?.();
 }
 
-/** Next deliverable signal for a thread (its own pending first, then the process's), or 0. */
-export function nextSignal(t: Thread): number {
-  const ready = (t.signals.pending | t.process.signals.pending) & ~t.signals.mask;
-  if (ready === 0n) return 0;
-  // Lowest-numbered first, except that synchronous faults were queued on the thread.
-  for (let s = 1; s <= NSIG; s++) if (ready & sigbit(s)) return s;
+/** Lowest-numbered signal in `ready`, synchronous faults first (kernel/signal.c next_signal). */
+function lowest(ready: bigint): number {
+  const sync = ready & SYNCHRONOUS;
+  const set = sync !== 0n ? sync : ready;
+  for (let s = 1; s <= NSIG; s++) if (set & sigbit(s)) return s;
   return 0;
+}
+
+/**
+ * Next deliverable signal for a thread, or 0: the thread's own pending set first, then the
+ * process's (kernel/signal.c dequeue_signal), each synchronous faults first, then lowest number.
+ */
+export function nextSignal(t: Thread): number {
+  const own = t.signals.pending & ~t.signals.mask;
+  if (own !== 0n) return lowest(own);
+  const shared = t.process.signals.pending & ~t.signals.mask;
+  return shared !== 0n ? lowest(shared) : 0;
 }
 
 export function hasDeliverable(t: Thread): boolean {
@@ -151,10 +202,32 @@ export interface DeliveryResult {
 }
 
 /**
- * Delivers one pending signal to thread t: runs the default action or builds the handler frame.
- * `restart` describes the syscall the thread was blocked in, if any (for SA_RESTART).
+ * A syscall a signal interrupted (arch/x86/kernel/signal.c handle_signal): `nr` is its number;
+ * `sa` is true when it restarts under SA_RESTART (-ERESTARTSYS: read, write, wait4, futex
+ * without a timeout...), false when a handler always makes it fail with EINTR (-ERESTARTNOHAND
+ * and -ERESTART_RESTARTBLOCK: poll, select, nanosleep, pause, timed futex waits...). When no
+ * handler runs, every interrupted call restarts (see restartSyscall).
  */
-export function deliverOne(t: Thread, restartable: { nr: number } | null): DeliveryResult | null {
+export interface Interrupted {
+  nr: number;
+  sa: boolean;
+  /** Restarted after a handler in any case (-ERESTARTNOINTR). */
+  always?: boolean;
+}
+
+/** Makes the thread execute its syscall again: back over the 2-byte `syscall`, rax = number. */
+export function restartSyscall(t: Thread, nr: number): void {
+  t.cpu.rip -= 2;
+  t.cpu.regs[2 * RAX] = nr;
+  t.cpu.regs[2 * RAX + 1] = 0;
+}
+
+/**
+ * Delivers one pending signal to thread t: runs the default action or builds the handler frame.
+ * `restartable` describes the syscall the thread was interrupted in, if any: a handler frame
+ * saves it either restarted (SA_RESTART) or failed with EINTR.
+ */
+export function deliverOne(t: Thread, restartable: Interrupted | null): DeliveryResult | null {
   const sig = nextSignal(t);
   if (sig === 0) return null;
   const p = t.process;
@@ -172,10 +245,8 @@ export function deliverOne(t: Thread, restartable: { nr: number } | null): Deliv
   }
   if (restartable) {
     // An interrupted syscall: restart it after the handler under SA_RESTART, else -EINTR.
-    if (act.flags & SA_RESTART) {
-      t.cpu.rip -= 2;
-      t.cpu.regs[2 * RAX] = restartable.nr;
-      t.cpu.regs[2 * RAX + 1] = 0;
+    if (restartable.always || (restartable.sa && act.flags & SA_RESTART)) {
+      restartSyscall(t, restartable.nr);
     } else {
       t.cpu.regs[2 * RAX] = -4; // -EINTR
       t.cpu.regs[2 * RAX + 1] = -1;
@@ -206,54 +277,107 @@ export const FRAME = {
   size: 440,
 } as const;
 
-/** Registers in sigcontext order (gregs[0..15]), then rsp, rip. */
-const SIGCONTEXT_REGS = [R8, R9, R10, R11, R12, R13, R14, R15, RDI, RSI, RBP, RBX, RDX, RAX, RCX, RSP];
+/**
+ * General registers in sigcontext order: gregs[0..15] (REG_R8 ... REG_RSP in <sys/ucontext.h>),
+ * followed by rip (gregs[16]) and eflags (gregs[17]).
+ */
+export const SIGCONTEXT_REGS = [R8, R9, R10, R11, R12, R13, R14, R15, RDI, RSI, RBP, RBX, RDX, RAX, RCX, RSP];
+export const GREG_RIP = 16, GREG_EFL = 17;
+
+/** cs = 0x33 @+0, gs = fs = 0 @+2/+4, ss = 0x2b @+6: the 64-bit user selectors (gregs[REG_CSGSFS]). */
+export const CSGSFS = 0x002b000000000033n;
 
 /** uc_flags for an FXSAVE-format frame: UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS (reference §6). */
-const UC_FLAGS = 6;
+export const UC_FLAGS = 6;
 
+/**
+ * Is sp on the alternate stack (include/linux/sched/signal.h on_sig_stack)? Never with
+ * SS_AUTODISARM: the stack is disarmed while in use, so a stack pointer near it is not "on" it.
+ */
 function onAltStack(t: Thread, sp: number): boolean {
   const s = t.signals;
-  return s.altFlags !== SS_DISABLE && s.altSize > 0 && sp > s.altSp && sp <= s.altSp + s.altSize;
+  if (s.altFlags & SS_AUTODISARM) return false;
+  return s.altSize > 0 && sp > s.altSp && sp - s.altSp <= s.altSize;
 }
 
-export function altStackFlags(t: Thread): number {
-  const s = t.signals;
-  if (s.altFlags === SS_DISABLE) return SS_DISABLE;
-  return onAltStack(t, t.cpu.getNum(RSP)) ? SS_ONSTACK : 0;
+/** sas_ss_flags(sp): SS_DISABLE without a stack, else SS_ONSTACK when sp is on it, else 0. */
+function sasSsFlags(t: Thread, sp: number): number {
+  if (t.signals.altSize === 0) return SS_DISABLE;
+  return onAltStack(t, sp) ? SS_ONSTACK : 0;
 }
+
+/** What sigaltstack reports as ss_flags: sas_ss_flags(rsp) plus the SS_AUTODISARM bit. */
+export function altStackFlags(t: Thread): number {
+  return (sasSsFlags(t, t.cpu.getNum(RSP)) | (t.signals.altFlags & SS_AUTODISARM)) >>> 0;
+}
+
+/** The current thread runs on its alternate stack (sigaltstack refuses changes: EPERM). */
+export function onAlternateStack(t: Thread): boolean {
+  return onAltStack(t, t.cpu.getNum(RSP));
+}
+
+/**
+ * Sets the alternate stack like kernel/signal.c do_sigaltstack (no EPERM check: callers decide).
+ * Returns 0 or -errno (EINVAL for an unknown mode, ENOMEM below MINSIGSTKSZ).
+ */
+export function setAltStack(t: Thread, sp: number, flags: number, size: number): number {
+  const s = t.signals;
+  const mode = (flags & ~SS_AUTODISARM) >>> 0;
+  if (mode !== 0 && mode !== SS_DISABLE && mode !== SS_ONSTACK) return -22;
+  if (mode === SS_DISABLE) {
+    s.altSp = 0; s.altSize = 0; s.altFlags = SS_DISABLE;
+    return 0;
+  }
+  if (size < MINSIGSTKSZ) return -12;
+  s.altSp = sp; s.altSize = size; s.altFlags = flags >>> 0;
+  return 0;
+}
+
+/**
+ * Where a frame for a handler goes (arch/x86/kernel/signal.c get_sigframe): below the red zone,
+ * or at the top of the alternate stack for SA_ONSTACK when not already on it; the FP state
+ * 64-aligned below that, the rt_sigframe 16-aligned below the FP state minus 8 (so rsp % 16 is
+ * 8 at handler entry, as after a call). Exported for test/kernel/sigframe.test.ts.
+ */
+export function frameLayout(sp: number, fpSize = FP_STATE_SIZE): { fpstate: number; frame: number } {
+  const fpstate = Math.floor((sp - fpSize) / 64) * 64;
+  const frame = Math.floor((fpstate - FRAME.size) / 16) * 16 - 8;
+  return { fpstate, frame };
+}
+
+/** The FXSAVE image x64run puts in frames (no XSAVE header). */
+export const FP_STATE_SIZE = 512;
 
 function setupFrame(t: Thread, sig: number, info: SigInfo, act: SigAction): void {
   const c = t.cpu;
   const mem = c.mem;
   const rsp = c.getNum(RSP);
+  const alt = t.signals;
   let sp = rsp - 128; // skip the red zone
-  if (act.flags & SA_ONSTACK && t.signals.altFlags !== SS_DISABLE && t.signals.altSize > 0 && !onAltStack(t, rsp)) {
-    sp = t.signals.altSp + t.signals.altSize;
-    if (t.signals.altFlags & SS_AUTODISARM) t.signals.altFlags = SS_DISABLE;
-  }
-  const fpstate = Math.floor((sp - 512) / 64) * 64;
-  const frame = Math.floor((fpstate - FRAME.size) / 16) * 16 - 8;
+  if (act.flags & SA_ONSTACK && sasSsFlags(t, sp) === 0) sp = alt.altSp + alt.altSize;
+  const { fpstate, frame } = frameLayout(sp);
   const b = new Uint8Array(FRAME.size);
   const dv = new DataView(b.buffer);
   const u64 = (o: number, v: number | bigint) => dv.setBigUint64(o, BigInt.asUintN(64, BigInt(v)), true);
   u64(FRAME.pretcode, act.restorer);
   u64(FRAME.ucFlags, UC_FLAGS);
   u64(FRAME.ucLink, 0);
-  u64(FRAME.ucStack, t.signals.altFlags === SS_DISABLE ? 0 : t.signals.altSp);
-  dv.setInt32(FRAME.ucStack + 8, altStackFlags(t), true);
-  u64(FRAME.ucStack + 16, t.signals.altFlags === SS_DISABLE ? 0 : t.signals.altSize);
+  // uc_stack is the thread's sigaltstack setting as it is (include/linux/signal.h __save_altstack).
+  u64(FRAME.ucStack, alt.altSp);
+  dv.setInt32(FRAME.ucStack + 8, alt.altFlags | 0, true);
+  u64(FRAME.ucStack + 16, alt.altSize);
   SIGCONTEXT_REGS.forEach((r, k) => u64(FRAME.sigcontext + 8 * k, c.get64(r)));
-  u64(FRAME.sigcontext + 8 * 16, c.rip);
-  u64(FRAME.sigcontext + 8 * 17, getRflags(c));
-  dv.setUint16(FRAME.csgsfsss, 0x33, true);
-  dv.setUint16(FRAME.csgsfsss + 6, 0x2b, true);
+  u64(FRAME.sigcontext + 8 * GREG_RIP, c.rip);
+  u64(FRAME.sigcontext + 8 * GREG_EFL, getRflags(c));
+  u64(FRAME.csgsfsss, CSGSFS);
   u64(FRAME.err, info.err ?? 0);
   u64(FRAME.trapno, info.trapno ?? 0);
-  u64(FRAME.oldmask, t.signals.mask & 0xffffffffn);
+  // The mask the handler returns to (sigmask_to_save: rt_sigsuspend's saved mask if it swapped one).
+  const toSave = t.signals.savedMask ?? t.signals.mask;
+  u64(FRAME.oldmask, toSave & 0xffffffffn);
   u64(FRAME.cr2, info.trapno === 14 ? info.addr ?? 0 : 0);
   u64(FRAME.fpstate, fpstate);
-  u64(FRAME.ucSigmask, t.signals.savedMask ?? t.signals.mask);
+  u64(FRAME.ucSigmask, toSave);
   b.set(encodeSiginfo(info), FRAME.siginfo);
   const fx = fxsaveImage(c, true);
   fx.fill(0, 464, 512); // sw_reserved: no FP_XSTATE_MAGIC1, i.e. a plain FXSAVE frame
@@ -261,9 +385,7 @@ function setupFrame(t: Thread, sig: number, info: SigInfo, act: SigAction): void
   mem.writeBytes(fpstate, fx);
   mem.writeBytes(frame, b);
   // The handler starts with a clean FPU/SSE state (fpu__clear_user_states): FCW 0x37f, MXCSR 0x1f80, XMM zero.
-  c.x87.reset();
-  c.xmm.fill(0);
-  c.mxcsr = 0x1f80;
+  resetFpu(c);
   // Handler entry (reference §6): rdi = sig, rsi = &info, rdx = &uc, rax = 0.
   const setReg = (r: number, v: number) => c.setNum(r, v);
   setReg(RDI, sig);
@@ -279,7 +401,19 @@ function setupFrame(t: Thread, sig: number, info: SigInfo, act: SigAction): void
   if (!(act.flags & SA_NODEFER)) m |= sigbit(sig);
   t.signals.mask = m & ~UNBLOCKABLE;
   t.signals.savedMask = null;
-  if (act.flags & SA_RESETHAND) t.process.signals.actions[sig] = { handler: SIG_DFL, flags: 0, restorer: 0, mask: 0n };
+  // SS_AUTODISARM: the stack is disarmed while the handler runs; rt_sigreturn re-arms it from uc_stack.
+  if (alt.altFlags & SS_AUTODISARM) { alt.altSp = 0; alt.altSize = 0; alt.altFlags = SS_DISABLE; }
+  // SA_RESETHAND (SA_ONESHOT) resets only the handler: the flags and mask stay (kernel/signal.c signal_delivered).
+  if (act.flags & SA_RESETHAND) t.process.signals.actions[sig] = { ...act, handler: SIG_DFL };
+}
+
+/** AC OF DF TF SF ZF AF PF CF and RF: the flags rt_sigreturn takes from the frame. */
+const FIX_EFLAGS = 0x40000 | 0x800 | 0x400 | 0x100 | 0x80 | 0x40 | 0x10 | 0x4 | 0x1 | 0x10000;
+
+function resetFpu(c: Thread['cpu']): void {
+  c.x87.reset();
+  c.xmm.fill(0);
+  c.mxcsr = 0x1f80;
 }
 
 /** struct siginfo (128 bytes): signo 0, errno 4, code 8, union at 16. */
@@ -312,18 +446,29 @@ export function sigreturn(t: Thread): void {
   const dv = new DataView(b.buffer);
   const u64 = (o: number) => dv.getBigUint64(o, true);
   SIGCONTEXT_REGS.forEach((r, k) => c.set64(r, u64(FRAME.sigcontext + 8 * k)));
-  c.rip = Number(u64(FRAME.sigcontext + 8 * 16));
-  setRflags(c, Number(u64(FRAME.sigcontext + 8 * 17) & 0xffffffffn));
+  c.rip = Number(u64(FRAME.sigcontext + 8 * GREG_RIP));
+  // Only the user-visible status and control bits come from the frame (FIX_EFLAGS: AC OF DF TF
+  // SF ZF AF PF CF RF); IF, IOPL, ID... stay.
+  const saved = Number(u64(FRAME.sigcontext + 8 * GREG_EFL) & 0xffffffffn);
+  setRflags(c, (getRflags(c) & ~FIX_EFLAGS) | (saved & FIX_EFLAGS));
   const fp = Number(u64(FRAME.fpstate));
-  if (fp !== 0) fxrstorImage(c, c.mem.readBytes(fp, 512), true);
-  t.signals.mask = u64(FRAME.ucSigmask) & ~UNBLOCKABLE;
-  // uc_stack restores the alternate stack settings (like sigaltstack from the frame).
-  const ssSp = Number(u64(FRAME.ucStack)), ssFlags = dv.getInt32(FRAME.ucStack + 8, true), ssSize = Number(u64(FRAME.ucStack + 16));
-  if (!(ssFlags & SS_DISABLE) && ssSize >= MINSIGSTKSZ) {
-    t.signals.altSp = ssSp;
-    t.signals.altSize = ssSize;
-    t.signals.altFlags = ssFlags & SS_AUTODISARM;
+  if (fp !== 0) {
+    const img = c.mem.readBytes(fp, FP_STATE_SIZE);
+    if (!fxrstorImage(c, img, true)) {
+      // Reserved MXCSR bits are cleared, not faulted (arch/x86/kernel/fpu/signal.c sanitises them).
+      new DataView(img.buffer, img.byteOffset).setUint32(24, new DataView(img.buffer, img.byteOffset).getUint32(24, true) & 0xffff, true);
+      fxrstorImage(c, img, true);
+    }
+  } else {
+    // No FP state in the frame: the FPU starts clean (fpu__clear_user_states).
+    resetFpu(c);
   }
+  t.signals.mask = u64(FRAME.ucSigmask) & ~UNBLOCKABLE;
+  // uc_stack is applied like sigaltstack(&uc_stack, NULL) with the restored rsp (kernel/signal.c
+  // restore_altstack; errors are squashed): it fails with EPERM when the interrupted context was
+  // itself on the alternate stack (a nested handler), and re-arms a stack SS_AUTODISARM disarmed.
+  const ssSp = Number(u64(FRAME.ucStack)), ssFlags = dv.getUint32(FRAME.ucStack + 8, true), ssSize = Number(u64(FRAME.ucStack + 16));
+  if (!onAltStack(t, c.getNum(RSP))) setAltStack(t, ssSp, ssFlags, ssSize);
 }
 
 export { RAX };

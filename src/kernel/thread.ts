@@ -28,12 +28,22 @@ export class Thread {
   blockedInternal = false;
   /** Number of the syscall the thread is blocked in (for SA_RESTART). */
   blockedNr = -1;
+  /** What the blocked thread waits for, for the deadlock report (e.g. "futex 0x4bb320"), or null. */
+  waitingOn: string | null = null;
   /** Rejects the current interruptible wait (a signal arrived). */
   interrupt: (() => void) | null = null;
   /** The syscall was interrupted by a signal: deliver it with restart semantics. */
   interrupted = false;
   /** Syscall number to restart under SA_RESTART after the signal (-1: none). */
   restartNr = -1;
+  /**
+   * The interrupted wait had a timeout that restarting would not honour (Linux's
+   * -ERESTART_RESTARTBLOCK, e.g. a timed FUTEX_WAIT): a handler makes it fail with EINTR even
+   * under SA_RESTART. Without a handler the call is restarted anyway.
+   */
+  restartBlock = false;
+  /** The interrupted call restarts after a handler whatever SA_RESTART says (-ERESTARTNOINTR: FUTEX_LOCK_PI). */
+  restartAlways = false;
   /** sched_yield asked to give the CPU to another thread. */
   yielded = false;
   /** Deterministic mode: a timed wait that ends when virtual time (CLOCK_MONOTONIC) reaches `atNs`. */

@@ -112,10 +112,17 @@ function itimer(t: Thread, which: number): Timer {
   return tm;
 }
 
+/**
+ * Time until the timer's next expiry. A deadline that has passed but was not polled yet counts
+ * as fired: a periodic timer reports the time to its next period (as Linux's hrtimer, which
+ * would have been forwarded already), a one-shot timer the smallest non-zero value.
+ */
 function remaining(k: Kernel, tm: Timer): bigint {
   if (tm.deadline === 0n) return 0n;
   const r = tm.deadline - clockNow(k, tm.process, tm.clock);
-  return r > 0n ? r : 1n;
+  if (r > 0n) return r;
+  if (tm.interval > 0n) return tm.interval - (-r % tm.interval);
+  return 1n;
 }
 
 /** struct itimerval {timeval it_interval; timeval it_value} (32 bytes). */

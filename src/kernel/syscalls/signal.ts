@@ -4,17 +4,15 @@
  * Timers (alarm, setitimer, timer_create...) are in timers.ts. Semantics: signal(7),
  * kernel/signal.c; frame layout in ../signal.ts.
  */
-import { sys, a, SyscallError } from '../syscall-table.js';
+import { sys, a } from '../syscall-table.js';
 import type { Thread } from '../thread.js';
-import { EINVAL, EFAULT, ESRCH, EPERM, ENOMEM, EAGAIN } from '../errno.js';
+import { EINVAL, ESRCH, EPERM, EAGAIN } from '../errno.js';
 import { copyIn, copyOut } from '../guest-mem.js';
 import {
-  NSIG, SIGKILL, SIGSTOP, SIG_DFL, SIG_IGN, sigbit, UNBLOCKABLE, SI_USER, SI_TKILL, SI_QUEUE, SS_ONSTACK, SS_DISABLE,
-  SS_AUTODISARM, MINSIGSTKSZ, sendToThread, sendToProcess, sigreturn, altStackFlags, isIgnored, hasDeliverable, nextSignal,
-  type SigInfo,
+  NSIG, SIGKILL, SIGSTOP, sigbit, UNBLOCKABLE, SI_USER, SI_TKILL, sendToThread, sendToProcess, sigreturn, altStackFlags,
+  onAlternateStack, setAltStack, isIgnored, hasDeliverable, encodeSiginfo, type SigInfo,
 } from '../signal.js';
 import { SIGNAL_NAMES } from '../signals.js';
-import { RSP } from '../../cpu/state.js';
 import { internalWait } from '../wait.js';
 
 const SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
@@ -165,7 +163,6 @@ sys(128, 'rt_sigtimedwait', [a('set', 'ptr'), a('info', 'ptr'), a('timeout', 'pt
   });
 }, { blocking: true, restart: 'never' });
 
-import { encodeSiginfo } from '../signal.js';
 const encodeInfo = encodeSiginfo;
 
 // ------------------------------------------------------------------ sending
@@ -216,11 +213,15 @@ sys(234, 'tgkill', [a('tgid', 'pid'), a('tid', 'pid'), sigArg('sig')], (t, tgid,
   return 0;
 });
 
-function queueInfo(t: Thread, sig: number, infoPtr: number): SigInfo | number {
+/**
+ * The siginfo of rt_sigqueueinfo/rt_tgsigqueueinfo. A process may put any si_code on a signal to
+ * itself; to another process only negative codes other than SI_TKILL (EPERM otherwise: the
+ * caller cannot pretend to be the kernel or kill()).
+ */
+function queueInfo(t: Thread, sig: number, infoPtr: number, targetPid: number): SigInfo | number {
   const dv = new DataView(copyIn(t, infoPtr, 128).buffer);
   const code = dv.getInt32(8, true);
-  // Only the kernel may send SI_USER/SI_KERNEL-coded signals to another process (EPERM).
-  if (code >= 0 || code === SI_TKILL) return -EPERM;
+  if ((code >= 0 || code === SI_TKILL) && targetPid !== t.process.pid) return -EPERM;
   return { signo: sig, errno: dv.getInt32(4, true), code, pid: dv.getInt32(16, true), uid: dv.getInt32(20, true), value: dv.getBigUint64(24, true) };
 }
 
@@ -229,7 +230,7 @@ sys(129, 'rt_sigqueueinfo', [a('tgid', 'pid'), sigArg('sig'), a('info', 'ptr')],
   if (e) return e;
   const p = t.process.kernel.processes.get(pid);
   if (!p || p.exit) return -ESRCH;
-  const info = queueInfo(t, sig, infoPtr);
+  const info = queueInfo(t, sig, infoPtr, pid);
   if (typeof info === 'number') return info;
   if (sig) sendToProcess(p, info);
   return 0;
@@ -240,7 +241,7 @@ sys(297, 'rt_tgsigqueueinfo', [a('tgid', 'pid'), a('tid', 'pid'), sigArg('sig'),
   if (e) return e;
   const th = findThread(t, tgid, tid);
   if (!th) return -ESRCH;
-  const info = queueInfo(t, sig, infoPtr);
+  const info = queueInfo(t, sig, infoPtr, tgid);
   if (typeof info === 'number') return info;
   if (sig) sendToThread(th, info);
   return 0;
@@ -248,37 +249,28 @@ sys(297, 'rt_tgsigqueueinfo', [a('tgid', 'pid'), a('tid', 'pid'), sigArg('sig'),
 
 // ------------------------------------------------------------------ sigaltstack
 
-/** stack_t {void *ss_sp (0); int ss_flags (8); size_t ss_size (16)}. */
+/**
+ * sigaltstack(ss, old_ss) implements Linux syscall sigaltstack(2) (kernel/signal.c
+ * do_sigaltstack). stack_t {void *ss_sp (0); int ss_flags (8); size_t ss_size (16)}. The old
+ * setting is read before the new one is applied; its ss_flags is SS_DISABLE, SS_ONSTACK (the
+ * thread runs on the stack) or 0, plus SS_AUTODISARM if set. Changing the stack while running
+ * on it fails with EPERM.
+ */
 sys(131, 'sigaltstack', [a('ss', 'ptr'), a('old_ss', 'ptr')], (t, ssPtr, oldPtr) => {
   const s = t.signals;
-  const onStack = altStackFlags(t) === SS_ONSTACK;
+  const old = new Uint8Array(24);
+  const odv = new DataView(old.buffer);
+  odv.setBigUint64(0, BigInt(s.altSp), true);
+  odv.setUint32(8, altStackFlags(t), true);
+  odv.setBigUint64(16, BigInt(s.altSize), true);
   if (ssPtr) {
     const dv = new DataView(copyIn(t, ssPtr, 24).buffer);
-    const sp = Number(dv.getBigUint64(0, true)), flags = dv.getInt32(8, true) >>> 0, size = Number(dv.getBigUint64(16, true));
-    if (onStack) return -EPERM;
-    const mode = flags & ~SS_AUTODISARM;
-    if (mode !== 0 && mode !== SS_DISABLE && mode !== SS_ONSTACK) return -EINVAL;
-    if (mode === SS_DISABLE) {
-      s.altFlags = SS_DISABLE; s.altSp = 0; s.altSize = 0;
-    } else {
-      if (size < MINSIGSTKSZ) return -ENOMEM;
-      s.altSp = sp; s.altSize = size; s.altFlags = flags & SS_AUTODISARM;
-    }
-    if (oldPtr) writeOld(t, oldPtr, onStack);
-    return 0;
+    const sp = Number(dv.getBigUint64(0, true)), flags = dv.getUint32(8, true), size = Number(dv.getBigUint64(16, true));
+    if (onAlternateStack(t)) return -EPERM;
+    const r = setAltStack(t, sp, flags, size);
+    if (r < 0) return r;
   }
-  if (oldPtr) writeOld(t, oldPtr, onStack);
+  if (oldPtr) copyOut(t, oldPtr, old);
   return 0;
 });
 
-function writeOld(t: Thread, p: number, onStack: boolean): void {
-  const s = t.signals;
-  const b = new Uint8Array(24);
-  const dv = new DataView(b.buffer);
-  dv.setBigUint64(0, BigInt(s.altSp), true);
-  dv.setInt32(8, s.altFlags === SS_DISABLE ? SS_DISABLE : (onStack ? SS_ONSTACK : 0) | (s.altFlags & SS_AUTODISARM), true);
-  dv.setBigUint64(16, BigInt(s.altSize), true);
-  copyOut(t, p, b);
-}
-
-void SIG_DFL; void SIG_IGN; void EFAULT; void SyscallError; void RSP; void nextSignal; void SI_QUEUE;

@@ -7,7 +7,7 @@
 import { sys, a, SyscallError } from '../syscall-table.js';
 import type { Thread } from '../thread.js';
 import type { Process } from '../process.js';
-import { EINVAL, EAGAIN, ETIMEDOUT, ENOSYS, EFAULT, ESRCH, EPERM } from '../errno.js';
+import { EINVAL, EAGAIN, ETIMEDOUT, ENOSYS, EFAULT, ESRCH, EPERM, EDEADLK } from '../errno.js';
 import { copyIn, copyOut, read32, write32 } from '../guest-mem.js';
 import { WaitQueue, internalWait } from '../wait.js';
 import { RAX, RSP } from '../../cpu/state.js';
@@ -92,6 +92,7 @@ const FUTEX_WAITERS = 0x80000000, FUTEX_OWNER_DIED = 0x40000000, FUTEX_TID_MASK 
 export function exitThread(t: Thread, code: number): void {
   if (t.exited) return;
   robustCleanup(t);
+  piOwnerDied(t);
   if (t.clearChildTid) {
     try {
       write32(t, t.clearChildTid, 0);
@@ -104,29 +105,40 @@ export function exitThread(t: Thread, code: number): void {
   if (p.threads.every((x) => x.exited)) p.exit ??= { code: code & 0xff };
 }
 
-/** Walks the robust list (kernel/futex/core.c exit_robust_list): mark held futexes OWNER_DIED and wake a waiter. */
+/**
+ * Walks the robust list (kernel/futex/core.c exit_robust_list): every futex the dead thread
+ * still owns gets FUTEX_OWNER_DIED (keeping FUTEX_WAITERS) and one waiter is woken, which then
+ * sees EOWNERDEAD from pthread_mutex_lock. List entries have bit 0 set for PI futexes, whose
+ * waiters are handed the lock directly (see piHandOff). The list head is {next, long
+ * futex_offset (signed: the lock word usually precedes the list node), list_op_pending}.
+ */
 function robustCleanup(t: Thread): void {
   if (!t.robustListHead) return;
   try {
     const mem = t.process.as.mem;
     const r64 = (addr: number) => { const lo = mem.read64(addr); return (mem.hi >>> 0) * 4294967296 + (lo >>> 0); };
+    const s64 = (addr: number) => { const lo = mem.read64(addr); return (mem.hi | 0) * 4294967296 + (lo >>> 0); };
     const head = t.robustListHead;
-    const offset = Number(BigInt.asIntN(64, BigInt(r64(head + 8))));
+    const offset = s64(head + 8);
     const pending = r64(head + 16);
-    const handle = (entry: number) => {
-      const uaddr = entry + offset;
+    const handle = (entry: number, isPending: boolean) => {
+      const pi = (entry & 1) !== 0;
+      const uaddr = entry - (entry & 1) + offset;
       const v = mem.read32(uaddr) >>> 0;
+      // An unlock that was in progress: wake a waiter that may have missed it (handle_futex_death).
+      if (isPending && !pi && v === 0) { futexWake(t.process, uaddr, 1, 0xffffffff); return; }
       if ((v & FUTEX_TID_MASK) !== t.tid) return;
+      if (pi && piHandOff(t.process, uaddr, FUTEX_OWNER_DIED)) return;
       mem.write32(uaddr, ((v & FUTEX_WAITERS) | FUTEX_OWNER_DIED) | 0);
-      if (v & FUTEX_WAITERS) futexWake(t.process, uaddr, 1, 0xffffffff);
+      if (!pi && v & FUTEX_WAITERS) futexWake(t.process, uaddr, 1, 0xffffffff);
     };
     let entry = r64(head);
     for (let n = 0; entry !== head && entry !== 0 && n < 2048; n++) {
-      const next = r64(entry);
-      if (entry !== pending) handle(entry);
+      const next = r64(entry - (entry & 1));
+      if (entry !== pending) handle(entry, false);
       entry = next;
     }
-    if (pending) handle(pending);
+    if (pending) handle(pending, true);
   } catch { /* a bad list is ignored, as in Linux */ }
 }
 
@@ -155,6 +167,8 @@ export const FUTEX_OP_NAMES: Record<number, string> = {
   10: 'FUTEX_WAKE_BITSET', 128: 'FUTEX_WAIT_PRIVATE', 129: 'FUTEX_WAKE_PRIVATE', 131: 'FUTEX_REQUEUE_PRIVATE',
   132: 'FUTEX_CMP_REQUEUE_PRIVATE', 133: 'FUTEX_WAKE_OP_PRIVATE', 137: 'FUTEX_WAIT_BITSET_PRIVATE', 138: 'FUTEX_WAKE_BITSET_PRIVATE',
   393: 'FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME', 265: 'FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME',
+  6: 'FUTEX_LOCK_PI', 7: 'FUTEX_UNLOCK_PI', 8: 'FUTEX_TRYLOCK_PI', 13: 'FUTEX_LOCK_PI2', 134: 'FUTEX_LOCK_PI_PRIVATE',
+  135: 'FUTEX_UNLOCK_PI_PRIVATE', 136: 'FUTEX_TRYLOCK_PI_PRIVATE', 141: 'FUTEX_LOCK_PI2_PRIVATE',
 };
 
 interface FutexWaiter {
@@ -222,9 +236,129 @@ function futexWait(t: Thread, addr: number, val: number, deadlineNs: bigint | nu
         timer = setTimeout(() => { timer = null; k.hostTimers--; timedOut = true; remove(); settle(); }, Math.max(0, ms));
       }
     }
-  }, remove);
-  const done = wait.then(() => (timedOut ? -ETIMEDOUT : 0));
+  }, () => {
+    remove();
+    // A timed wait is -ERESTART_RESTARTBLOCK in Linux: a handler makes it EINTR even under SA_RESTART.
+    if (deadlineNs !== null) t.restartBlock = true;
+  });
+  t.waitingOn = `futex 0x${addr.toString(16)}`;
+  const done = wait.then(() => { t.waitingOn = null; return timedOut ? -ETIMEDOUT : 0; }, (e: unknown) => { t.waitingOn = null; throw e; });
   return deadlineNs === null ? internalWait(done) : done;
+}
+
+// ------------------------------------------------------------------ PI futexes
+
+/**
+ * Priority-inheritance futexes (kernel/futex/pi.c), as glibc's PTHREAD_PRIO_INHERIT mutexes and
+ * musl's use them: the lock word holds the owner's tid (| FUTEX_WAITERS when someone waits);
+ * FUTEX_LOCK_PI takes a free lock or queues the caller, FUTEX_UNLOCK_PI hands the lock straight
+ * to the first waiter (the word becomes its tid | FUTEX_WAITERS). One guest thread runs at a
+ * time and there are no priorities, so "inheritance" is only this hand-off.
+ */
+interface PiWaiter {
+  t: Thread;
+  settle: () => void;
+}
+const piQueues = new WeakMap<Process, Map<number, PiWaiter[]>>();
+function piQueue(p: Process, addr: number): PiWaiter[] {
+  let m = piQueues.get(p);
+  if (!m) piQueues.set(p, (m = new Map()));
+  let q = m.get(addr);
+  if (!q) m.set(addr, (q = []));
+  return q;
+}
+
+/** Gives the PI lock at addr to its first live waiter (extra bits: FUTEX_OWNER_DIED). False if nobody waits. */
+function piHandOff(p: Process, addr: number, extra: number): boolean {
+  const q = piQueues.get(p)?.get(addr);
+  while (q && q.length) {
+    const w = q.shift()!;
+    if (w.t.exited) continue;
+    p.as.mem.write32(addr, (w.t.tid | FUTEX_WAITERS | extra) | 0);
+    w.settle();
+    return true;
+  }
+  return false;
+}
+
+/** PI locks still owned by an exiting thread go to their first waiter with FUTEX_OWNER_DIED (exit_pi_state_list). */
+function piOwnerDied(t: Thread): void {
+  const m = piQueues.get(t.process);
+  if (!m) return;
+  const mem = t.process.as.mem;
+  for (const [addr, q] of m) {
+    if (q.length === 0) continue;
+    try {
+      if (((mem.read32(addr) >>> 0) & FUTEX_TID_MASK) === t.tid) piHandOff(t.process, addr, FUTEX_OWNER_DIED);
+    } catch { /* unmapped */ }
+  }
+}
+
+function lockPi(t: Thread, addr: number, deadlineNs: bigint | null, clock: number, trylock: boolean): number | Promise<number> {
+  if (addr & 3) return -EINVAL;
+  const v = read32(t, addr) >>> 0;
+  const owner = v & FUTEX_TID_MASK;
+  if (owner === 0) {
+    // Free (possibly with OWNER_DIED from a dead owner): take it, keeping OWNER_DIED and WAITERS.
+    const waiting = (piQueues.get(t.process)?.get(addr)?.length ?? 0) > 0;
+    write32(t, addr, (t.tid | (v & FUTEX_OWNER_DIED) | (waiting ? FUTEX_WAITERS : 0)) | 0);
+    return 0;
+  }
+  if (owner === t.tid) return -EDEADLK;
+  if (!t.process.threads.some((x) => x.tid === owner && !x.exited)) {
+    // The owner is gone without a robust-list cleanup: Linux refuses (attach_to_pi_owner).
+    return (v & FUTEX_OWNER_DIED) ? -EAGAIN : -ESRCH;
+  }
+  if (trylock) return -EAGAIN;
+  write32(t, addr, (v | FUTEX_WAITERS) | 0);
+  const q = piQueue(t.process, addr);
+  const w: PiWaiter = { t, settle: () => {} };
+  let timedOut = false;
+  const k = t.process.kernel;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const leave = () => {
+    const i = q.indexOf(w);
+    if (i >= 0) q.splice(i, 1);
+    if (timer) { clearTimeout(timer); timer = null; k.hostTimers--; }
+    t.virtualDeadline = null;
+  };
+  const wait = t.waitFor((settle) => {
+    w.settle = () => { if (timer) { clearTimeout(timer); timer = null; k.hostTimers--; } t.virtualDeadline = null; settle(); };
+    q.push(w);
+    if (deadlineNs !== null) {
+      const now = clockNs(t, clock) ?? 0n;
+      const fire = () => { timedOut = true; leave(); settle(); };
+      if (k.sleep) t.virtualDeadline = { atNs: k.config.monotonicNs() + (deadlineNs - now), fire };
+      else {
+        k.hostTimers++;
+        timer = setTimeout(() => { timer = null; k.hostTimers--; fire(); }, Math.max(0, Number(deadlineNs - now) / 1e6));
+      }
+    }
+  }, () => {
+    leave();
+    // FUTEX_LOCK_PI is restarted after a handler whatever SA_RESTART says (-ERESTARTNOINTR).
+    t.restartAlways = true;
+  });
+  t.waitingOn = `futex (PI) 0x${addr.toString(16)}`;
+  const done = wait.then(() => {
+    t.waitingOn = null;
+    // The unlocker made us the owner; on timeout, drop FUTEX_WAITERS if nobody waits any more.
+    if (timedOut) {
+      if (q.length === 0) { try { write32(t, addr, (read32(t, addr) & ~FUTEX_WAITERS) | 0); } catch { /* unmapped */ } }
+      return -ETIMEDOUT;
+    }
+    return 0;
+  }, (e: unknown) => { t.waitingOn = null; throw e; });
+  return deadlineNs === null ? internalWait(done) : done;
+}
+
+function unlockPi(t: Thread, addr: number): number {
+  if (addr & 3) return -EINVAL;
+  const v = read32(t, addr) >>> 0;
+  if ((v & FUTEX_TID_MASK) !== t.tid) return -EPERM;
+  if (piHandOff(t.process, addr, 0)) return 0;
+  write32(t, addr, 0);
+  return 0;
 }
 
 function readTimespec(t: Thread, p: number): bigint | null {
@@ -309,12 +443,17 @@ sys(202, 'futex', [a('uaddr', 'ptr'), a('futex_op', 'flags', { enumValues: FUTEX
         if ((read32(t, addr) | 0) !== (val3 | 0)) return -EAGAIN;
         return requeue(t, addr, val, addr2, timeout);
       case FUTEX_WAKE_OP: return wakeOp(t, addr, val, addr2, timeout, val3 >>> 0);
-      case FUTEX_LOCK_PI: case FUTEX_UNLOCK_PI: case FUTEX_TRYLOCK_PI: case FUTEX_WAIT_REQUEUE_PI: case FUTEX_CMP_REQUEUE_PI: case FUTEX_LOCK_PI2:
+      // LOCK_PI's timeout is absolute on CLOCK_REALTIME; LOCK_PI2's on CLOCK_MONOTONIC unless FUTEX_CLOCK_REALTIME.
+      case FUTEX_LOCK_PI: return lockPi(t, addr, timeout ? readTimespec(t, timeout) : null, 0, false);
+      case FUTEX_LOCK_PI2: return lockPi(t, addr, timeout ? readTimespec(t, timeout) : null, realtime ? 0 : 1, false);
+      case FUTEX_TRYLOCK_PI: return lockPi(t, addr, null, 0, true);
+      case FUTEX_UNLOCK_PI: return unlockPi(t, addr);
+      case FUTEX_WAIT_REQUEUE_PI: case FUTEX_CMP_REQUEUE_PI:
         return -ENOSYS;
       case FUTEX_FD: return -ENOSYS;
       default: return -ENOSYS;
     }
-  }, { blocking: true, support: 'partial', note: 'WAIT/WAKE/REQUEUE/CMP_REQUEUE/WAKE_OP/*_BITSET, private and realtime flags; PI futexes -ENOSYS' });
+  }, { blocking: true, support: 'partial', note: 'WAIT/WAKE/REQUEUE/CMP_REQUEUE/WAKE_OP/*_BITSET, LOCK_PI/LOCK_PI2/TRYLOCK_PI/UNLOCK_PI (hand-off, no priorities), private and realtime flags; *_REQUEUE_PI -ENOSYS' });
 
 // ------------------------------------------------------------------ scheduling
 

@@ -60,27 +60,37 @@ function readTimespec(t: Thread, p: number): bigint | null {
   return sec * 1_000_000_000n + nsec;
 }
 
-/** Sleeps on the host event loop; in deterministic mode the clock simply advances. */
-/** Interruptible sleep (a signal ends it with -EINTR); virtual in deterministic mode. */
-function sleepNs(t: Thread, ns: bigint): Promise<number> | number {
-  return t.sleepMs(Number(ns) / 1e6).then(() => 0);
+/**
+ * Interruptible sleep (a signal ends it with -EINTR); virtual in deterministic mode. When a
+ * signal interrupts it and `rem` is given, the time left is stored there (nanosleep(2)).
+ */
+function sleepNs(t: Thread, ns: bigint, rem = 0): Promise<number> | number {
+  const cfg = t.process.kernel.config;
+  const end = cfg.monotonicNs() + ns;
+  return t.sleepMs(Number(ns) / 1e6).then(() => 0, (e: unknown) => {
+    if (rem) {
+      const left = end - cfg.monotonicNs();
+      copyOut(t, rem, encodeTimespec(left > 0n ? left : 0n));
+    }
+    throw e;
+  });
 }
 
-sys(35, 'nanosleep', [a('req', 'struct', { struct: 'timespec', dir: 'in' }), a('rem', 'ptr')], (t, req) => {
+sys(35, 'nanosleep', [a('req', 'struct', { struct: 'timespec', dir: 'in' }), a('rem', 'ptr')], (t, req, rem) => {
   const ns = readTimespec(t, req);
   if (ns === null) return -EINVAL;
-  return sleepNs(t, ns);
+  return sleepNs(t, ns, rem);
 }, { blocking: true, restart: 'never' });
 
 const TIMER_ABSTIME = 1;
 sys(230, 'clock_nanosleep', [a('clockid', 'flags', { enumValues: CLOCK_NAMES }), a('flags', 'flags', { flags: { 1: 'TIMER_ABSTIME' } }),
-  a('req', 'struct', { struct: 'timespec', dir: 'in' }), a('rem', 'ptr')], (t, id, flags, req) => {
+  a('req', 'struct', { struct: 'timespec', dir: 'in' }), a('rem', 'ptr')], (t, id, flags, req, rem) => {
   const now = clockNs(t, id);
   if (now === null || id === CLOCK_THREAD_CPUTIME_ID) return -EINVAL;
   const ns = readTimespec(t, req);
   if (ns === null) return -EINVAL;
   const wait = flags & TIMER_ABSTIME ? ns - now : ns;
-  return wait > 0n ? sleepNs(t, wait) : 0;
+  return wait > 0n ? sleepNs(t, wait, flags & TIMER_ABSTIME ? 0 : rem) : 0;
 }, { blocking: true, restart: 'never' });
 
 // ------------------------------------------------------------------ process times and system information
