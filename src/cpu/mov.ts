@@ -1,7 +1,7 @@
 /**
  * Data movement: mov (all forms), movzx/movsx/movsxd, lea, xchg, xadd, cmpxchg, cmpxchg8b/16b,
  * cmovcc, setcc, cbw/cwde/cdqe, cwd/cdq/cqo, bswap, and the no-operation family (nop forms,
- * endbr64, pause, fences, prefetch, clflush).
+ * endbr64, rdssp, pause, fences, prefetch, clflush).
  */
 import type { Cpu } from './state.js';
 import { RAX, RDX, RBX, RCX } from './state.js';
@@ -284,6 +284,12 @@ def('Cbw', cbw); def('Cwde', cwde); def('Cdqe', cdqe);
 def('Cwd', cwd); def('Cdq', cdq); def('Cqo', cqo);
 defMatching(/^Bswap_r(32|64)$/, bswap);
 defMatching(/^Nop[wdq]$|^Nop_rm(16|32|64)$|^Endbr64$|^Endbr32$|^Pause$|^Lfence|^Mfence|^Sfence|^Prefetch|^Clflush|^Clflushopt|^Reservednop_/, nop);
+/* rdsspd/rdsspq (F3 [REX.W] 0F 1E /1, in the 0F 1E hint-nop space): with CET shadow stacks off,
+ * which they always are here, the instruction is a NOP and the destination keeps its value
+ * (Intel SDM Vol. 2B, RDSSPD/RDSSPQ, Operation). libgcc's unwinder (_Unwind_RaiseException) zeroes
+ * a register, runs rdsspq and skips the shadow-stack adjustment when it is still 0, so every C++
+ * throw executes it. */
+defMatching(/^Rdssp[dq]_r(32|64)$/, nop);
 
 /** xlat: al = [rbx + zero-extended al] (with 0x67: [ebx + al], wrapping at 2^32; segment override allowed). */
 const xlat: Factory = () => (c, i) => {

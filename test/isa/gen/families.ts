@@ -586,6 +586,12 @@ function extraTemplates(): Template[] {
       codes: c(['Add_rm32_r32', 'Sub_rm64_r64', 'Xor_rm8_r8', 'Inc_rm32', 'Neg_rm16', 'Or_rm32_imm8', 'Cmp_rm32_r32']),
     },
     {
+      // CET shadow-stack reads in the 0F 1E hint-nop space: NOPs while shadow stacks are off (the
+      // destination keeps its value). libgcc's unwinder runs rdsspq on every C++ throw.
+      group: 'mov', id: 'cet-nop', perCode: 8, hooks: {},
+      codes: c(['Rdsspd_r32', 'Rdsspq_r64']),
+    },
+    {
       group: 'sse-fpexc', id: 'unmasked', perCode: 40,
       hooks: { mxcsr: (b) => mxcsrValue(b.rng, true) },
       codes: c(['Addps_xmm_xmmm128', 'Addsd_xmm_xmmm64', 'Subss_xmm_xmmm32', 'Mulpd_xmm_xmmm128', 'Divss_xmm_xmmm32', 'Divpd_xmm_xmmm128',
