@@ -27,6 +27,8 @@ import { DEFAULT_JIT, type JitOptions, type JitStats } from './jit/engine.js';
 import { VirtualClock, seededRandom } from './kernel/determinism.js';
 import type { SyscallHooks } from './kernel/hooks.js';
 export type { SyscallHooks, SyscallHook, SyscallCall, GuestMemory } from './kernel/hooks.js';
+/** Throw `new SyscallError(errno)` from a syscall hook to fail the call with -errno. */
+export { SyscallError } from './kernel/syscall-table.js';
 
 export { ElfError } from './elf/elf.js';
 export type { ElfErrorKind } from './elf/elf.js';
@@ -155,6 +157,9 @@ export async function run(
     warn,
     realtimeNs: vclock ? () => vclock.realtimeNs() : () => wall0 + (process.hrtime.bigint() - t0),
     monotonicNs: vclock ? () => vclock.monotonicNs() : () => process.hrtime.bigint(),
+    // The same clocks without BigInt, for the vDSO (process.hrtime() is hrtime.bigint() split).
+    monotonicNsNumber: vclock ? () => vclock.monotonicNsNumber() : () => { const h = process.hrtime(); return h[0] * 1e9 + h[1]; },
+    realtimeOffsetNs: vclock ? vclock.realtimeNs() - vclock.monotonicNs() : wall0 - t0,
     randomBytes: det ? seededRandom(det.seed ?? 0) : (n) => new Uint8Array(randomBytes(n)),
     deterministic: !!det,
     hooks: options.syscalls ?? {},
@@ -164,6 +169,7 @@ export async function run(
   if (fsOpts.root !== undefined) rootFs = new HostFs(fsOpts.root, fsOpts.readOnly ?? false);
   else if (fsOpts.files) {
     const m = new MemFs(fsOpts.readOnly ?? false, config.uid, config.gid);
+    if (vclock) m.now = () => vclock.realtimeNs(); // deterministic file times
     m.populate(fsOpts.files);
     rootFs = m;
   } else rootFs = new HostFs('/', fsOpts.readOnly ?? false);
@@ -183,6 +189,7 @@ export async function run(
     else if ('host' in spec && typeof spec.host === 'string') kernel.vfs.mount(at, new HostFs(spec.host, !!spec.readOnly));
     else {
       const m = new MemFs(false, config.uid, config.gid);
+      if (vclock) m.now = () => vclock.realtimeNs();
       m.populate(spec as MemTree);
       kernel.vfs.mount(at, m);
     }
@@ -213,6 +220,7 @@ export async function run(
     advanceVirtualTime: vclock ? (ns) => { vclock.sleptNs += ns; } : undefined,
   });
   await scheduler.run(proc);
+  if (kernel.internalError) throw kernel.internalError; // e.g. an async syscall hook threw
 
   const exit = proc.exit!;
   const syscalls: Record<string, { count: number; ns: number }> = {};
@@ -224,7 +232,7 @@ export async function run(
       blocksDecoded: proc.cache.blocksDecoded,
       invalidations: proc.cache.invalidations,
       syscalls,
-      vdsoCalls: Object.fromEntries(kernel.vdsoCalls),
+      vdsoCalls: Object.fromEntries([...kernel.vdsoCalls].filter(([, v]) => v.count > 0).map(([n, v]) => [n, v.count])),
       blocksExecuted: proc.threads.reduce((n, t) => n + t.cpu.blocks, 0),
       wallMs: det ? 0 : performance.now() - started,
       jit: jitStats(scheduler, proc, !!det),

@@ -9,13 +9,20 @@
  *  - Identity is fixed: pid 1000 (tids count up from there), uid/gid 1000, hostname "x64run".
  *  - Scheduling is a fixed function of instruction counts.
  * Two runs of the same program with the same inputs then produce the same output and the same
- * statistics (host-time figures are reported as 0).
+ * statistics (host-time figures are reported as 0), with the JIT or in the interpreter: both
+ * retire the same instructions, so virtual time agrees between engines too
+ * (test/kernel/determinism.test.ts).
+ *
+ * In-memory file systems (RunOptions.fs.files and memory mounts) stamp files with the virtual
+ * wall clock. Not covered: files on host directories keep the host's timestamps and inode
+ * numbers, and host I/O (stdin: 'inherit', host pipes) arrives when it arrives.
  */
 
 /** 2024-01-01T00:00:00Z: the virtual wall clock's origin. */
 export const VIRTUAL_EPOCH_NS = 1704067200n * 1_000_000_000n;
 /** Virtual time of boot, so CLOCK_MONOTONIC does not start at 0. */
 export const VIRTUAL_BOOT_NS = 1_000_000_000_000n;
+const VIRTUAL_BOOT_NUMBER = Number(VIRTUAL_BOOT_NS);
 
 export class VirtualClock {
   sleptNs = 0n;
@@ -30,6 +37,10 @@ export class VirtualClock {
   }
   monotonicNs(): bigint {
     return VIRTUAL_BOOT_NS + this.elapsedNs();
+  }
+  /** monotonicNs() as a number (exact: virtual runs stay far below 2^53 ns). */
+  monotonicNsNumber(): number {
+    return VIRTUAL_BOOT_NUMBER + this.instructions() + Number(this.sleptNs);
   }
   sleep(ns: bigint): Promise<void> {
     if (ns > 0n) this.sleptNs += ns;

@@ -1,18 +1,36 @@
 /**
- * Maps the vDSO (src/elf/vdso.ts) into a process and serves its entry points natively: a call
- * to __vdso_clock_gettime runs the clock_gettime handler of the syscall table directly inside
- * the engine (no exit to the scheduler, no trace line, like the real vDSO under strace), then
- * returns to the caller. The image's own code (`mov $nr,%eax; syscall; ret`) is what runs if
- * something jumps into the middle of an entry.
+ * Maps the vDSO (src/elf/vdso.ts) into a process and serves its entry points natively
+ * (CodeCache.natives): a call to __vdso_clock_gettime runs JavaScript inside the engine, with no
+ * exit to the scheduler and no trace line (like the real vDSO under strace), then returns to the
+ * caller. RunStats.vdsoCalls counts these calls.
+ *
+ * Each entry behaves like Linux's vDSO function:
+ *   clock_gettime(id, tp)   REALTIME(_COARSE), MONOTONIC(_RAW/_COARSE), BOOTTIME and TAI are read
+ *                           here without BigInt (KernelConfig.monotonicNsNumber and
+ *                           realtimeOffsetNs); CPU-time and unknown clocks go to the table's
+ *                           handler (which answers -EINVAL for invalid ids, as the kernel does).
+ *   gettimeofday(tv, tz), time(tloc), getcpu(cpu, node, cache), clock_getres(id, res): likewise;
+ *                           NULL pointers are allowed where Linux allows them.
+ * Results use the kernel convention (0 or -errno in rax). A bad pointer faults (SIGSEGV at the
+ * entry, with the caller's state intact) as it does in the real vDSO, which writes user memory
+ * directly; the table's handlers would return -EFAULT instead.
+ *
+ * Syscall hooks see vDSO calls: when RunOptions.syscalls hooks one of these syscalls, its entry
+ * does what the image's own code (`mov $nr,%eax; syscall; ret`) does: it makes the real syscall
+ * and continues at the image's `ret`, so the hook answers it and the trace shows it.
+ *
+ * The image's code is also what runs if something jumps into the middle of an entry. Natives
+ * are keyed by address in the process's code cache: a fork must copy them (installVdsoNatives).
  */
-import { buildVdso, type VdsoImage } from '../elf/vdso.js';
+import { buildVdso, type VdsoImage, type VdsoSymbol } from '../elf/vdso.js';
 import { PROT_READ, PROT_EXEC } from '../memory/memory.js';
-import { SYSCALLS, SyscallError, decodeArg } from './syscall-table.js';
+import { SYSCALLS, SyscallError, decodeArg, type SyscallDef } from './syscall-table.js';
 import type { Process } from './process.js';
 import type { Thread } from './thread.js';
-import { RAX, RDI, RSI, RDX } from '../cpu/state.js';
-import { pop64 } from '../cpu/stack.js';
-import { setResult } from './kernel.js';
+import type { Kernel, KernelConfig } from './kernel.js';
+import type { CodeCache } from '../cpu/code-cache.js';
+import { Exit, RAX, RCX, R11, RDI, RSI, RDX, RSP, type Cpu } from '../cpu/state.js';
+import { getRflags } from '../cpu/flags.js';
 
 /** Where the vDSO page lives: right above the stack, below the window's last (guard) page. */
 export const VDSO_BASE = 0xffffe000;
@@ -27,31 +45,209 @@ export function mapVdso(proc: Process): number {
   const as = proc.as;
   as.map(VDSO_BASE, img.bytes.length, PROT_READ | PROT_EXEC, '[vdso]');
   as.mem.u8.set(img.bytes, VDSO_BASE);
-  for (const sym of img.symbols) {
-    const def = SYSCALLS[sym.nr];
-    if (!def) continue;
-    const argRegs = [RDI, RSI, RDX];
-    proc.cache.natives.set(VDSO_BASE + sym.offset, (c) => {
-      const t = c.owner as Thread;
-      const regs = c.regs;
-      const args = argRegs.map((r, k) => decodeArg(def.args[k]?.type ?? 'ulong', regs[2 * r], regs[2 * r + 1]));
-      let r: number;
-      try {
-        const v = def.handler(t, args[0], args[1], args[2]);
-        if (typeof v !== 'number') throw new Error(`vDSO handler ${def.name} blocked`);
-        r = v;
-      } catch (e) {
-        if (!(e instanceof SyscallError)) throw e;
-        r = -e.errno;
-      }
-      setResult(t, r);
-      const k = t.process.kernel;
-      k.vdsoCalls.set(def.name, (k.vdsoCalls.get(def.name) ?? 0) + 1);
-      // ret
-      const lo = pop64(c);
-      c.rip = c.hi === 0 ? lo >>> 0 : (c.hi >>> 0) * 4294967296 + (lo >>> 0);
-      void RAX;
-    });
-  }
+  installVdsoNatives(proc.cache, proc.kernel);
   return VDSO_BASE;
 }
+
+/** Registers the native entry points of the vDSO mapped at VDSO_BASE in a code cache. */
+export function installVdsoNatives(cache: CodeCache, kernel: Kernel): void {
+  for (const sym of vdsoImage().symbols) {
+    const def = SYSCALLS[sym.nr];
+    if (!def) continue;
+    cache.natives.set(VDSO_BASE + sym.offset, nativeEntry(kernel, sym, def));
+  }
+}
+
+// Clock ids (include/uapi/linux/time.h).
+const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5;
+const CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7, CLOCK_TAI = 11;
+/** TAI - UTC since 2017 (the kernel's default tai offset is 0 until set; x64run's table uses 37 s). */
+const TAI_OFFSET_S = 37;
+/** Resolution reported for the coarse clocks (the table's clock_getres uses the same). */
+const COARSE_RES_NS = 4_000_000;
+const NS = 1_000_000_000;
+const TWO32 = 4294967296;
+
+/** Counter per entry, in Kernel.vdsoCalls. */
+function counter(kernel: Kernel, name: string): { count: number } {
+  let c = kernel.vdsoCalls.get(name);
+  if (!c) kernel.vdsoCalls.set(name, (c = { count: 0 }));
+  return c;
+}
+
+/**
+ * Reads clocks as (seconds, nanoseconds) numbers. Both clocks advance together, so realtime is
+ * monotonic plus a constant offset, kept split in seconds and nanoseconds so that the sum is
+ * exact (realtime in ns does not fit a double exactly).
+ */
+class FastClock {
+  sec = 0;
+  nsec = 0;
+  private readonly mono: (() => number) | null;
+  private readonly offSec: number;
+  private readonly offNs: number;
+  constructor(private readonly cfg: KernelConfig) {
+    this.mono = cfg.monotonicNsNumber ?? null;
+    const off = cfg.realtimeOffsetNs ?? 0n;
+    const s = off >= 0n ? off / 1_000_000_000n : -((-off + 999_999_999n) / 1_000_000_000n);
+    this.offSec = Number(s);
+    this.offNs = Number(off - s * 1_000_000_000n);
+  }
+
+  /** Sets sec/nsec for a clock this class serves and returns true; false for the others. */
+  read(id: number): boolean {
+    let realtime: boolean;
+    switch (id) {
+      case CLOCK_REALTIME: case CLOCK_REALTIME_COARSE: case CLOCK_TAI: realtime = true; break;
+      case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW: case CLOCK_MONOTONIC_COARSE: case CLOCK_BOOTTIME: realtime = false; break;
+      default: return false;
+    }
+    if (this.mono === null || this.cfg.realtimeOffsetNs === undefined) {
+      const ns = realtime ? this.cfg.realtimeNs() : this.cfg.monotonicNs();
+      const s = ns / 1_000_000_000n;
+      this.sec = Number(s);
+      this.nsec = Number(ns - s * 1_000_000_000n);
+    } else {
+      const ns = this.mono();
+      const s = Math.floor(ns / NS);
+      this.sec = s;
+      this.nsec = ns - s * NS;
+      if (realtime) {
+        this.sec += this.offSec;
+        this.nsec += this.offNs;
+        if (this.nsec >= NS) { this.nsec -= NS; this.sec++; }
+      }
+    }
+    if (id === CLOCK_TAI) this.sec += TAI_OFFSET_S;
+    return true;
+  }
+}
+
+/** Writes a signed 64-bit number (exact below 2^53) to guest memory; faults like a store. */
+function store64(c: Cpu, addr: number, v: number): void {
+  const hi = Math.floor(v / TWO32);
+  c.mem.write64(addr, (v - hi * TWO32) | 0, hi | 0);
+}
+
+/** A pointer argument as a guest address (the full 64-bit value; >= 2^32 faults in Memory). */
+function ptrArg(c: Cpu, reg: number): number {
+  const regs = c.regs;
+  return (regs[2 * reg + 1] >>> 0) * TWO32 + (regs[2 * reg] >>> 0);
+}
+
+/**
+ * The entry for one symbol: a distinct function per entry (so each call site stays monomorphic
+ * and inlinable) that computes the result, or falls back to the table's handler, then returns.
+ */
+function servedEntry(name: string, def: SyscallDef, clock: FastClock, calls: { count: number }): (c: Cpu) => void {
+  switch (name) {
+    case 'clock_gettime':
+      return (c) => {
+        let r = 0;
+        if (clock.read(c.regs[2 * RDI])) {
+          const tp = ptrArg(c, RSI);
+          store64(c, tp, clock.sec);
+          store64(c, tp + 8, clock.nsec);
+        } else r = viaTable(def, c);
+        ret(c, r, calls);
+      };
+    case 'gettimeofday':
+      return (c) => {
+        const tv = ptrArg(c, RDI), tz = ptrArg(c, RSI);
+        if (tv !== 0) {
+          clock.read(CLOCK_REALTIME);
+          store64(c, tv, clock.sec);
+          store64(c, tv + 8, Math.floor(clock.nsec / 1000));
+        }
+        if (tz !== 0) c.mem.write64(tz, 0, 0); // struct timezone: minuteswest 0, dsttime 0
+        ret(c, 0, calls);
+      };
+    case 'time':
+      return (c) => {
+        const tloc = ptrArg(c, RDI);
+        clock.read(CLOCK_REALTIME);
+        if (tloc !== 0) store64(c, tloc, clock.sec);
+        ret(c, clock.sec, calls);
+      };
+    case 'getcpu':
+      return (c) => {
+        const cpu = ptrArg(c, RDI), node = ptrArg(c, RSI);
+        if (cpu !== 0) c.mem.write32(cpu, 0);
+        if (node !== 0) c.mem.write32(node, 0);
+        ret(c, 0, calls);
+      };
+    case 'clock_getres':
+      return (c) => {
+        let res = 0;
+        switch (c.regs[2 * RDI]) {
+          case CLOCK_REALTIME_COARSE: case CLOCK_MONOTONIC_COARSE: res = COARSE_RES_NS; break;
+          case CLOCK_REALTIME: case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW: case CLOCK_BOOTTIME: case CLOCK_TAI: res = 1; break;
+        }
+        if (res === 0) return ret(c, viaTable(def, c), calls);
+        const p = ptrArg(c, RSI);
+        if (p !== 0) { c.mem.write64(p, 0, 0); c.mem.write64(p + 8, res, 0); }
+        ret(c, 0, calls);
+      };
+    default:
+      return (c) => ret(c, viaTable(def, c), calls);
+  }
+}
+
+/**
+ * The entry's `ret`: rax = result, rip = the return address, rsp += 8. It runs after every
+ * store of the entry, so a fault there leaves the caller's state as it was at the call.
+ */
+function ret(c: Cpu, r: number, calls: { count: number }): void {
+  const regs = c.regs;
+  const sp = (regs[2 * RSP + 1] >>> 0) * TWO32 + (regs[2 * RSP] >>> 0);
+  const lo = c.mem.read64(sp);
+  const hi = c.mem.hi;
+  if (r === (r | 0)) {
+    regs[2 * RAX] = r;
+    regs[2 * RAX + 1] = r >> 31;
+  } else {
+    const h = Math.floor(r / TWO32);
+    regs[2 * RAX] = (r - h * TWO32) | 0;
+    regs[2 * RAX + 1] = h | 0;
+  }
+  const nsp = sp + 8;
+  regs[2 * RSP] = nsp | 0;
+  regs[2 * RSP + 1] = Math.floor(nsp / TWO32) | 0;
+  c.rip = hi === 0 ? lo >>> 0 : (hi >>> 0) * TWO32 + (lo >>> 0);
+  calls.count++;
+}
+
+/** The table's handler, for what the fast paths leave out (CPU-time clocks, invalid ids). */
+function viaTable(def: SyscallDef, c: Cpu): number {
+  const t = c.owner as Thread;
+  const regs = c.regs;
+  const a = (k: number, r: number) => decodeArg(def.args[k]?.type ?? 'ulong', regs[2 * r], regs[2 * r + 1]);
+  try {
+    const v = def.handler(t, a(0, RDI), a(1, RSI), a(2, RDX));
+    if (typeof v !== 'number') throw new Error(`x64run: vDSO entry ${def.name} blocked`);
+    return v;
+  } catch (e) {
+    if (!(e instanceof SyscallError)) throw e;
+    return -e.errno;
+  }
+}
+
+function nativeEntry(kernel: Kernel, sym: VdsoSymbol, def: SyscallDef): (c: Cpu) => void {
+  const addr = VDSO_BASE + sym.offset;
+  if (kernel.hookFor(sym.nr) !== undefined) {
+    // Hooked: run the image's `mov $nr,%eax; syscall` and continue at its `ret` (addr + 7).
+    return (c) => {
+      const regs = c.regs;
+      regs[2 * RAX] = sym.nr;
+      regs[2 * RAX + 1] = 0;
+      regs[2 * RCX] = addr + 7;
+      regs[2 * RCX + 1] = 0;
+      regs[2 * R11] = getRflags(c) & ~0x10000; // RF cleared, as the syscall instruction does
+      regs[2 * R11 + 1] = 0;
+      c.rip = addr + 7;
+      c.exit = Exit.Syscall;
+    };
+  }
+  return servedEntry(def.name, def, new FastClock(kernel.config), counter(kernel, def.name));
+}
+
