@@ -14,5 +14,5 @@ import './identity.js';
 import './signal.js';
 import './thread.js';
 import '../timers.js';
-import '../io_uring-syscalls.js';
-import '../io_uring-register.js';
+import '../io_uring/syscalls.js';
+import '../io_uring/register.js';

@@ -9,30 +9,30 @@
  * waiting (O_NONBLOCK for the attempt) and, on EAGAIN, waits for a wake-up of the pollable
  * object and tries again (IORING_FEAT_FAST_POLL). Opcodes not listed here complete with -EINVAL.
  */
-import type { Thread } from './thread.js';
-import type { OpenFile } from './file.js';
-import { SyscallError } from './syscall-table.js';
-import { IoRing, Req, PENDING, type Issued, type OpResult, dropRef } from './io_uring.js';
+import type { Thread } from '../thread.js';
+import type { OpenFile } from '../file.js';
+import { SyscallError } from '../syscall-table.js';
+import { IoRing, Req, PENDING, type Issued, type OpResult, dropRef } from './ring.js';
 import {
   Op, OP_LAST, ptr, soff, IOSQE_FIXED_FILE, IOSQE_BUFFER_SELECT, CQE_F_BUFFER, CQE_F_MORE, CQE_BUFFER_SHIFT, FSYNC_DATASYNC,
   TIMEOUT_ABS, TIMEOUT_UPDATE, TIMEOUT_REALTIME, TIMEOUT_CLOCK_MASK, TIMEOUT_ETIME_SUCCESS, LINK_TIMEOUT_UPDATE,
   POLL_ADD_MULTI, POLL_ADD_LEVEL, POLL_UPDATE_EVENTS, POLL_UPDATE_USER_DATA, ASYNC_CANCEL_ALL, ASYNC_CANCEL_FD,
   ASYNC_CANCEL_ANY, ASYNC_CANCEL_FD_FIXED, ASYNC_CANCEL_USERDATA, MSG_DATA, MSG_SEND_FD, MSG_RING_CQE_SKIP, MSG_RING_FLAGS_PASS,
   SPLICE_F_FD_IN_FIXED, SPLICE_F_NONBLOCK, SPLICE_F_ALL, FILE_INDEX_ALLOC,
-} from './io_uring-abi.js';
+} from './abi.js';
 import {
   EINVAL, EBADF, EFAULT, EAGAIN, ENOENT, ENOBUFS, E2BIG, ESPIPE, EPIPE, ENOTSOCK, EBADFD, ENXIO, EOPNOTSUPP,
   ETIME, EALREADY,
-} from './errno.js';
-import { copyIn, readString } from './guest-mem.js';
-import { pollWakeup, PipeEnd, PIPE_CAPACITY, POLLIN, POLLOUT, POLLERR, POLLHUP } from './pipe.js';
-import { readFrom, writeTo, readIovecs } from './syscalls/io.js';
-import { preadFrom, pwriteTo } from './syscalls/io-positional.js';
-import { doOpen, doOpenat2, doStatx } from './syscalls/fs-open.js';
-import { doMkdir, doRmdir, doUnlink, doRename, doLink, doSymlink } from './syscalls/fs-namespace.js';
-import { doFallocate, doFadvise, doSyncFileRange } from './syscalls/fs-attr.js';
-import { doMadvise } from './syscalls/mm.js';
-import { O_NONBLOCK, O_CLOEXEC, O_PATH, O_ACCMODE, O_WRONLY, O_RDWR, O_APPEND, AT_REMOVEDIR } from './syscalls/flags.js';
+} from '../errno.js';
+import { copyIn, readString } from '../guest-mem.js';
+import { pollWakeup, PipeEnd, PIPE_CAPACITY, POLLIN, POLLOUT, POLLERR, POLLHUP } from '../pipe.js';
+import { readFrom, writeTo, readIovecs } from '../syscalls/io.js';
+import { preadFrom, pwriteTo } from '../syscalls/io-positional.js';
+import { doOpen, doOpenat2, doStatx } from '../syscalls/fs-open.js';
+import { doMkdir, doRmdir, doUnlink, doRename, doLink, doSymlink } from '../syscalls/fs-namespace.js';
+import { doFallocate, doFadvise, doSyncFileRange } from '../syscalls/fs-attr.js';
+import { doMadvise } from '../syscalls/mm.js';
+import { O_NONBLOCK, O_CLOEXEC, O_PATH, O_ACCMODE, O_WRONLY, O_RDWR, O_APPEND, AT_REMOVEDIR } from '../syscalls/flags.js';
 
 export interface OpDef {
   /** Checks and copies done at submission (io_init_req -> def->prep); 0 or -errno. May throw SyscallError. */

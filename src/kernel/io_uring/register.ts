@@ -4,23 +4,23 @@
  * IORING_SETUP_R_DISABLED (io_uring/register.c, rsrc.c, tctx.c). The checks and their order
  * follow Linux; corpus/src/uring-malformed.c and uring-ops.c pin the errors natively.
  */
-import { sys, a, SyscallError } from './syscall-table.js';
-import type { Thread } from './thread.js';
-import type { OpenFile } from './file.js';
-import { copyIn, copyOut, read32 } from './guest-mem.js';
-import { IoRing, dropRef } from './io_uring.js';
-import { ringOf, registeredRings } from './io_uring-syscalls.js';
-import { OPS } from './io_uring-ops.js';
-import { EventFd } from './syscalls/pipe.js';
-import { EINVAL, EFAULT, EBUSY, ENXIO, EBADF, EMFILE, EBADFD, EACCES, EOPNOTSUPP, EEXIST } from './errno.js';
-import { PROT_WRITE, PAGE_SHIFT, WINDOW_SIZE } from '../memory/memory.js';
+import { sys, a, SyscallError } from '../syscall-table.js';
+import type { Thread } from '../thread.js';
+import type { OpenFile } from '../file.js';
+import { copyIn, copyOut, read32 } from '../guest-mem.js';
+import { IoRing, dropRef } from './ring.js';
+import { ringOf, registeredRings } from './syscalls.js';
+import { OPS } from './ops.js';
+import { EventFd } from '../syscalls/pipe.js';
+import { EINVAL, EFAULT, EBUSY, ENXIO, EBADF, EMFILE, EBADFD, EACCES, EOPNOTSUPP, EEXIST } from '../errno.js';
+import { PROT_WRITE, PAGE_SHIFT, WINDOW_SIZE } from '../../memory/memory.js';
 import {
   REG_BUFFERS, UNREG_BUFFERS, REG_FILES, UNREG_FILES, REG_EVENTFD, UNREG_EVENTFD, REG_FILES_UPDATE, REG_EVENTFD_ASYNC,
   REG_PROBE, REG_RESTRICTIONS, REG_ENABLE_RINGS, REG_FILES2, REG_FILES_UPDATE2, REG_BUFFERS2, REG_RING_FDS, UNREG_RING_FDS,
   REG_USE_REGISTERED_RING, REGISTER_NAMES, SETUP_SINGLE_ISSUER, RINGFD_REG_MAX, MAX_REG_BUFFERS, MAX_REG_BUFFER_LEN, MAX_FIXED_FILES,
   RESTRICTION_REGISTER_OP, RESTRICTION_SQE_OP, RESTRICTION_SQE_FLAGS_ALLOWED, RESTRICTION_SQE_FLAGS_REQUIRED, RESTRICTION_SIZE,
   RSRC_UPDATE_SIZE, PROBE_HEADER, PROBE_OP_SIZE, IO_URING_OP_SUPPORTED, OP_LAST, REGISTER_FILES_SKIP, ptr,
-} from './io_uring-abi.js';
+} from './abi.js';
 
 /** IORING_REGISTER_LAST of the uapi header followed (Linux 6.1): restriction register_op bound. */
 const REGISTER_LAST = 26;

@@ -1,7 +1,7 @@
 /**
  * io_uring: the ring object and its request engine. The syscalls io_uring_setup(2) and
- * io_uring_enter(2) are in io_uring-syscalls.ts, io_uring_register(2) in io_uring-register.ts,
- * the opcodes in io_uring-ops.ts, the ABI in io_uring-abi.ts. Facts: ../shared/reference/linux-abi.md §5; behaviour pinned against Linux
+ * io_uring_enter(2) are in syscalls.ts, io_uring_register(2) in register.ts,
+ * the opcodes in ops.ts, the ABI in abi.ts. Facts: ../shared/reference/linux-abi.md §5; behaviour pinned against Linux
  * 6.18 by corpus/src/uring-*.c and test/kernel/io_uring.test.ts.
  *
  * Ring memory. The rings (heads, tails, masks, flags, the CQE array and the SQ index array) and
@@ -39,18 +39,18 @@
  * SQPOLL is emulated without a poller thread: IORING_SQ_NEED_WAKEUP stays set, so liburing
  * enters the kernel for every submission, and any io_uring_enter consumes the whole SQ.
  */
-import { SyscallError } from './syscall-table.js';
-import type { Thread } from './thread.js';
-import type { Process } from './process.js';
-import type { Kernel } from './kernel.js';
-import { OpenFile, type StatInfo } from './file.js';
-import type { AddressSpace } from '../memory/address-space.js';
-import { WaitQueue } from './wait.js';
-import { pollWakeup, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from './pipe.js';
-import type { Timer } from './timers.js';
-import type { EventFd } from './syscalls/pipe.js';
-import { EINVAL, EOPNOTSUPP, ECANCELED, ETIME, EACCES, EIO } from './errno.js';
-import { formatFlags } from './trace.js';
+import { SyscallError } from '../syscall-table.js';
+import type { Thread } from '../thread.js';
+import type { Process } from '../process.js';
+import type { Kernel } from '../kernel.js';
+import { OpenFile, type StatInfo } from '../file.js';
+import type { AddressSpace } from '../../memory/address-space.js';
+import { WaitQueue } from '../wait.js';
+import { pollWakeup, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from '../pipe.js';
+import type { Timer } from '../timers.js';
+import type { EventFd } from '../syscalls/pipe.js';
+import { EINVAL, EOPNOTSUPP, ECANCELED, ETIME, EACCES, EIO } from '../errno.js';
+import { formatFlags } from '../trace.js';
 import {
   RINGS, CQE_SIZE, SQE_SIZE, sqArrayOffset, IORING_OFF_SQ_RING, IORING_OFF_CQ_RING, IORING_OFF_SQES, IORING_OFF_MMAP_MASK,
   SETUP_SQPOLL, SETUP_R_DISABLED, SETUP_SUBMIT_ALL,
@@ -59,8 +59,8 @@ import {
   SQ_NEED_WAKEUP, SQ_CQ_OVERFLOW, CQ_EVENTFD_DISABLED, IOSQE_IO_DRAIN, IOSQE_IO_LINK,
   IOSQE_IO_HARDLINK, IOSQE_BUFFER_SELECT, IOSQE_CQE_SKIP_SUCCESS, SQE_VALID_FLAGS, SQE_FLAG_NAMES, Op, OP_LAST, opName,
   readSqe, writeCqe, type Sqe,
-} from './io_uring-abi.js';
-import { OPS } from './io_uring-ops.js';
+} from './abi.js';
+import { OPS } from './ops.js';
 
 /** What a request's issue function returns: its result, or PENDING (it completes later). */
 export const PENDING = Symbol('io_uring pending');
@@ -68,7 +68,7 @@ export const PENDING = Symbol('io_uring pending');
 export type OpResult = number | { res: number; flags?: number; fail?: boolean };
 export type Issued = OpResult | typeof PENDING;
 
-/** Everything x64run implements (see io_uring-abi.ts FEAT_*). */
+/** Everything x64run implements (see abi.ts FEAT_*). */
 export const FEATURES = FEAT_SINGLE_MMAP | FEAT_NODROP | FEAT_SUBMIT_STABLE | FEAT_RW_CUR_POS | FEAT_CUR_PERSONALITY |
   FEAT_FAST_POLL | FEAT_POLL_32BITS | FEAT_SQPOLL_NONFIXED | FEAT_EXT_ARG | FEAT_NATIVE_WORKERS | FEAT_RSRC_TAGS |
   FEAT_CQE_SKIP | FEAT_LINKED_FILE;
@@ -95,7 +95,7 @@ export class Req {
   cancelled = false;
   /** Detaches a pending request from what it waits on (set by the op while PENDING). */
   cancel: (() => void) | null = null;
-  // ---- op state (io_uring-ops.ts)
+  // ---- op state (ops.ts)
   iovs?: { base: number; len: number }[];
   timeoutNs?: bigint;
   timeoutFlags?: number;
@@ -234,7 +234,7 @@ export class IoRing extends OpenFile {
   cqOverflowCount = 0;
   readonly overflow: Overflowed[] = [];
   disabled: boolean;
-  // ---- registered resources (io_uring-register.ts)
+  // ---- registered resources (register.ts)
   buffers: ({ addr: number; len: number } | null)[] | null = null;
   files: (OpenFile | null)[] | null = null;
   eventfd: EventFd | null = null;

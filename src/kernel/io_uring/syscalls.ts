@@ -1,24 +1,24 @@
 /**
  * The io_uring syscalls io_uring_setup(2) (425) and io_uring_enter(2) (426), and the
  * per-task table of registered ring descriptors (IORING_REGISTER_RING_FDS,
- * IORING_ENTER_REGISTERED_RING). The ring itself is io_uring.ts; io_uring_register(2) is
- * io_uring-register.ts.
+ * IORING_ENTER_REGISTERED_RING). The ring itself is ring.ts; io_uring_register(2) is
+ * register.ts.
  */
-import { sys, a, SyscallError } from './syscall-table.js';
-import type { Thread } from './thread.js';
-import { internalWait } from './wait.js';
-import { copyIn, copyOut } from './guest-mem.js';
-import { hasDeliverable, UNBLOCKABLE } from './signal.js';
-import { EINVAL, EBADF, EFAULT, EOPNOTSUPP, EBADFD, ENXIO, EINTR, ETIME, EEXIST } from './errno.js';
-import { formatFlags } from './trace.js';
-import { IoRing, FEATURES } from './io_uring.js';
+import { sys, a, SyscallError } from '../syscall-table.js';
+import type { Thread } from '../thread.js';
+import { internalWait } from '../wait.js';
+import { copyIn, copyOut } from '../guest-mem.js';
+import { hasDeliverable, UNBLOCKABLE } from '../signal.js';
+import { EINVAL, EBADF, EFAULT, EOPNOTSUPP, EBADFD, ENXIO, EINTR, ETIME, EEXIST } from '../errno.js';
+import { formatFlags } from '../trace.js';
+import { IoRing, FEATURES } from './ring.js';
 import {
   PARAMS, PARAMS_SIZE, SQ_OFF, CQ_OFF, RINGS, IORING_MAX_ENTRIES, IORING_MAX_CQ_ENTRIES,
   SETUP_IOPOLL, SETUP_SQPOLL, SETUP_SQ_AFF, SETUP_CQSIZE, SETUP_CLAMP, SETUP_ATTACH_WQ, SETUP_R_DISABLED, SETUP_SUBMIT_ALL,
   SETUP_COOP_TASKRUN, SETUP_TASKRUN_FLAG, SETUP_SINGLE_ISSUER, SETUP_DEFER_TASKRUN, SETUP_NAMES, FEATURE_NAMES,
   ENTER_GETEVENTS, ENTER_SQ_WAKEUP, ENTER_SQ_WAIT, ENTER_EXT_ARG, ENTER_REGISTERED_RING, ENTER_NAMES, GETEVENTS_ARG_SIZE,
   RINGFD_REG_MAX, ptr,
-} from './io_uring-abi.js';
+} from './abi.js';
 
 /** Setup flags accepted (IOPOLL needs polled block devices; SQE128/CQE32 are not implemented: -EINVAL). */
 const SETUP_SUPPORTED = SETUP_SQPOLL | SETUP_SQ_AFF | SETUP_CQSIZE | SETUP_CLAMP | SETUP_ATTACH_WQ | SETUP_R_DISABLED |
