@@ -1,7 +1,9 @@
 /**
  * Inline templates for the SSE instructions that glibc's and musl's string functions and
- * memcpy spend their time in: 128-bit moves, the bitwise ops, pcmpeqb and pmovmskb (xmm forms
- * only; MMX forms and everything else call their handler through the light path in codegen.ts).
+ * memcpy spend their time in: 128-bit moves, the bitwise ops, pcmpeqb and pmovmskb; and for the
+ * hot SSE2 packed-integer ones (add/sub, compares, pmuludq, packs, unpacks, pshufd, shifts by an
+ * immediate, movd/movq). xmm forms only; MMX forms and everything else call their handler
+ * through the light path in codegen.ts.
  * The XMM file stays in the Cpu (`XM` = c.xmm, four int32 lanes per register). The ISA goldens
  * run these with the JIT forced on, against the handlers in src/cpu/sse.
  *
@@ -10,7 +12,7 @@
  */
 import { Mnemonic } from 'iced-x86';
 import type { Insn } from '../cpu/insn.js';
-import { OP_XMM, OP_MEM, OP_GPR } from '../cpu/insn.js';
+import { OP_XMM, OP_MEM, OP_GPR, OP_IMM } from '../cpu/insn.js';
 import { type Gen, smcCheck } from './codegen.js';
 import { TEMPLATES } from './templates.js';
 
@@ -39,10 +41,8 @@ function move128(aligned: boolean) {
       const v = source128(g, i, aligned);
       if (!v) return false;
       if (i.k1 === OP_XMM && i.r1 === i.r0) return true;
-      const o = i.r0 * 4;
-      // Through temps: the lanes must all be read before any is written.
-      const t = v.map((x) => { if (x.startsWith('t')) return x; const n = g.t(); g.emit(`${n} = ${x};`); return n; });
-      g.emit(t.map((x, k) => `XM[${o + k}] = ${x};`).join(' '));
+      // Lane k comes from lane k (a register) or a temp (memory, read before any write).
+      writeLanes(g, i.r0, v, true);
       return true;
     }
     if (i.k0 !== OP_MEM || i.k1 !== OP_XMM) return false;
@@ -66,9 +66,7 @@ function lanes(op: (a: string, b: string) => string) {
     usesXmm(g);
     const v = source128(g, i, true);
     if (!v) return false;
-    const o = i.r0 * 4;
-    const t = v.map((x, k) => { const n = g.t(); g.emit(`${n} = ${op(`XM[${o + k}]`, x)};`); return n; });
-    g.emit(t.map((x, k) => `XM[${o + k}] = ${x};`).join(' '));
+    writeLanes(g, i.r0, DST(i.r0).map((d, k) => op(d, v[k])), true);
     return true;
   };
 }
@@ -104,3 +102,240 @@ TEMPLATES.set(Mnemonic.Pmovmskb, (g, i) => {
   g.writeReg(i.r0, 4, r);
   return true;
 });
+
+// ------------------------------------------------------------------ packed integers (SSE2)
+//
+// xmm forms only (MMX forms decline and call their handler). Each template computes the four
+// result lanes from the destination's lanes and the source's and writes the destination; results
+// that mix lanes go through temps first (the source may be the destination register).
+// Semantics: src/cpu/sse/int.ts (the ISA goldens and the interpreter check both agree).
+
+const ATOM = /^(t\d+|-?\d+)$/;
+
+/**
+ * Writes the four result lanes to xmm r: evaluated into temps first (every input read before any
+ * lane is written), or straight into the lanes when `laneWise` (result lane k reads only lane k
+ * of each operand, so even with the source as the destination nothing is overwritten early).
+ */
+function writeLanes(g: Gen, r: number, v: string[], laneWise = false): void {
+  if (laneWise) {
+    g.emit(v.map((x, k) => `XM[${r * 4 + k}] = ${x};`).join(' '));
+    return;
+  }
+  const t = v.map((x) => { if (ATOM.test(x)) return x; const n = g.t(); g.emit(`${n} = ${x};`); return n; });
+  g.emit(t.map((x, k) => `XM[${r * 4 + k}] = ${x};`).join(' '));
+}
+
+const DST = (r: number): string[] => [0, 1, 2, 3].map((k) => `XM[${r * 4 + k}]`);
+
+/** xmm = fn(xmm lanes, xmm/m128 lanes): the two-operand packed forms (legacy SSE: m128 aligned). */
+function packed(fn: (d: string[], s: string[], g: Gen) => string[], laneWise = false) {
+  return (g: Gen, i: Insn): boolean => {
+    if (i.nops !== 2 || i.k0 !== OP_XMM) return false;
+    const s = source128(g, i, true);
+    if (!s) return false;
+    usesXmm(g);
+    writeLanes(g, i.r0, fn(DST(i.r0), s, g), laneWise);
+    return true;
+  };
+}
+const perLane = (op: (a: string, b: string) => string) => packed((d, s) => d.map((x, k) => op(x, s[k])), true);
+
+TEMPLATES.set(Mnemonic.Paddd, perLane((a, b) => `(${a} + ${b}) | 0`));
+TEMPLATES.set(Mnemonic.Psubd, perLane((a, b) => `(${a} - ${b}) | 0`));
+/**
+ * Bytes and words as SWAR within an int32 lane: the low 7 (15) bits of each element add without
+ * reaching the next element, the top bit is the xor of both tops and that carry. Subtraction
+ * sets each top bit first so no element borrows from its neighbour.
+ */
+TEMPLATES.set(Mnemonic.Paddb, perLane((a, b) => `((${a} & 0x7f7f7f7f) + (${b} & 0x7f7f7f7f)) ^ ((${a} ^ ${b}) & 0x80808080)`));
+TEMPLATES.set(Mnemonic.Psubb, perLane((a, b) => `((${a} | 0x80808080) - (${b} & 0x7f7f7f7f)) ^ ((${a} ^ ~${b}) & 0x80808080)`));
+TEMPLATES.set(Mnemonic.Paddw, perLane((a, b) => `((${a} & 0x7fff7fff) + (${b} & 0x7fff7fff)) ^ ((${a} ^ ${b}) & 0x80008000)`));
+TEMPLATES.set(Mnemonic.Psubw, perLane((a, b) => `((${a} | 0x80008000) - (${b} & 0x7fff7fff)) ^ ((${a} ^ ~${b}) & 0x80008000)`));
+/** paddq/psubq: two int32 halves per qword, carry (borrow) from the low half. */
+TEMPLATES.set(Mnemonic.Paddq, packed((d, s, g) => [0, 2].flatMap((k) => {
+  const x = g.t(), lo = g.t(), hi = g.t();
+  g.emit(`${x} = (${d[k]} >>> 0) + (${s[k]} >>> 0); ${lo} = ${x} | 0; ${hi} = (${d[k + 1]} + ${s[k + 1]} + (${x} > 4294967295 ? 1 : 0)) | 0;`);
+  return [lo, hi];
+})));
+TEMPLATES.set(Mnemonic.Psubq, packed((d, s, g) => [0, 2].flatMap((k) => {
+  const x = g.t(), lo = g.t(), hi = g.t();
+  g.emit(`${x} = (${d[k]} >>> 0) - (${s[k]} >>> 0); ${lo} = ${x} | 0; ${hi} = (${d[k + 1]} - ${s[k + 1]} - (${x} < 0 ? 1 : 0)) | 0;`);
+  return [lo, hi];
+})));
+
+TEMPLATES.set(Mnemonic.Pcmpeqd, perLane((a, b) => `${a} === ${b} ? -1 : 0`));
+/** pcmpeqw: like pcmpeqb, per word (bits 15 and 31 of the mask, spread to 0xffff). */
+TEMPLATES.set(Mnemonic.Pcmpeqw, perLane((a, b) => `((~((((${a} ^ ${b}) & 0x7fff7fff) + 0x7fff7fff) | (${a} ^ ${b})) & 0x80008000) >>> 15) * 0xffff | 0`));
+TEMPLATES.set(Mnemonic.Pcmpgtd, perLane((a, b) => `${a} > ${b} ? -1 : 0`));
+TEMPLATES.set(Mnemonic.Pcmpgtw, perLane((a, b) => `((${a} << 16) > (${b} << 16) ? 0xffff : 0) | ((${a} >> 16) > (${b} >> 16) ? -65536 : 0)`));
+TEMPLATES.set(Mnemonic.Pcmpgtb, perLane((a, b) => [0, 1, 2, 3].map((k) =>
+  `(((${a} << ${24 - 8 * k}) >> 24) > ((${b} << ${24 - 8 * k}) >> 24) ? ${(0xff << (8 * k)) | 0} : 0)`).join(' | ')));
+
+/** pmuludq: the unsigned 64-bit products of the low dwords of each qword. */
+TEMPLATES.set(Mnemonic.Pmuludq, packed((d, s, g) => [0, 2].flatMap((k) => {
+  const lo = g.t(), hi = g.t();
+  g.emit(`${lo} = X.mulLo64(${d[k]}, 0, ${s[k]}, 0); ${hi} = X.hi;`);
+  return [lo, hi];
+})));
+
+/** Packs with saturation: destination elements first, then the source's (int16 -> 8 bits, int32 -> 16 bits). */
+function packWords(sat: (w: string) => string) {
+  const words = (x: string) => [`((${x} << 16) >> 16)`, `(${x} >> 16)`];
+  const lane = (x: string, y: string) => [...words(x), ...words(y)].map((w, k) => (k === 0 ? sat(w) : `(${sat(w)} << ${8 * k})`)).join(' | ');
+  return packed((d, s) => [lane(d[0], d[1]), lane(d[2], d[3]), lane(s[0], s[1]), lane(s[2], s[3])]);
+}
+/**
+ * packuswb as SWAR on each lane's two words: the low byte, 0xff where bits 8-14 are not all
+ * zero (> 255), 0 where the word is negative; then the two bytes at 0 and 16 are packed.
+ */
+TEMPLATES.set(Mnemonic.Packuswb, packed((d, s, g) => {
+  const r = [...d, ...s].map((x) => {
+    const t = g.t();
+    g.emit(`${t} = ${x}; ${t} = ((${t} & 0xff00ff) | (((((${t} & 0x7f007f00) + 0x7f007f00) >>> 15) & 0x10001) * 0xff)) & ~(((${t} >>> 15) & 0x10001) * 0xff);`);
+    return t;
+  });
+  return [0, 2, 4, 6].map((k) => `((${r[k]} | (${r[k]} >>> 8)) & 0xffff) | ((${r[k + 1]} | (${r[k + 1]} >>> 8)) << 16)`);
+}));
+TEMPLATES.set(Mnemonic.Packsswb, packWords((w) => `(Math.min(Math.max(${w}, -128), 127) & 0xff)`));
+TEMPLATES.set(Mnemonic.Packssdw, packed((d, s) => [[d[0], d[1]], [d[2], d[3]], [s[0], s[1]], [s[2], s[3]]].map(([x, y]) =>
+  `(Math.min(Math.max(${x}, -32768), 32767) & 0xffff) | (Math.min(Math.max(${y}, -32768), 32767) << 16)`)));
+
+/**
+ * Unpacks interleave the low (high) halves: lanes d0 d1 (d2 d3) and s0 s1 (s2 s3). For bytes and
+ * words each result lane takes one half-lane of each operand.
+ */
+const bytesLow = (x: string, y: string) => `(${x} & 0xff) | ((${x} & 0xff00) << 8) | ((${y} & 0xff) << 8) | ((${y} & 0xff00) << 16)`;
+const bytesHigh = (x: string, y: string) => `((${x} >>> 16) & 0xff) | ((${x} >>> 8) & 0xff0000) | ((${y} >>> 8) & 0xff00) | (${y} & 0xff000000)`;
+const wordsLow = (x: string, y: string) => `(${x} & 0xffff) | (${y} << 16)`;
+const wordsHigh = (x: string, y: string) => `(${x} >>> 16) | (${y} & 0xffff0000)`;
+function unpack(base: number, low: (x: string, y: string) => string, high: (x: string, y: string) => string) {
+  return packed((d, s) => [low(d[base], s[base]), high(d[base], s[base]), low(d[base + 1], s[base + 1]), high(d[base + 1], s[base + 1])]);
+}
+TEMPLATES.set(Mnemonic.Punpcklbw, unpack(0, bytesLow, bytesHigh));
+TEMPLATES.set(Mnemonic.Punpckhbw, unpack(2, bytesLow, bytesHigh));
+TEMPLATES.set(Mnemonic.Punpcklwd, unpack(0, wordsLow, wordsHigh));
+TEMPLATES.set(Mnemonic.Punpckhwd, unpack(2, wordsLow, wordsHigh));
+TEMPLATES.set(Mnemonic.Punpckldq, packed((d, s) => [d[0], s[0], d[1], s[1]]));
+TEMPLATES.set(Mnemonic.Punpckhdq, packed((d, s) => [d[2], s[2], d[3], s[3]]));
+TEMPLATES.set(Mnemonic.Punpcklqdq, packed((d, s) => [d[0], d[1], s[0], s[1]]));
+TEMPLATES.set(Mnemonic.Punpckhqdq, packed((d, s) => [d[2], d[3], s[2], s[3]]));
+
+/** pshufd xmm, xmm/m128, imm8: lane k of the result is source lane (imm >> 2k) & 3. */
+TEMPLATES.set(Mnemonic.Pshufd, (g, i) => {
+  if (i.nops !== 3 || i.k0 !== OP_XMM || i.k2 !== OP_IMM) return false;
+  const s = source128(g, i, true);
+  if (!s) return false;
+  usesXmm(g);
+  const sel = i.imm & 0xff;
+  writeLanes(g, i.r0, [0, 1, 2, 3].map((k) => s[(sel >> (2 * k)) & 3]));
+  return true;
+});
+
+/**
+ * Shifts by an immediate (xmm, imm8; the count is imm & 0xff as in the handler): counts at or
+ * above the element width give 0 (logical) or the sign fill (arithmetic). `fn` maps the
+ * register's lanes to the result for a count it is given; null: the register is unchanged.
+ */
+function shiftImm(fn: (x: string[], n: number) => string[] | null, laneWise = true) {
+  return (g: Gen, i: Insn): boolean => {
+    if (i.nops !== 2 || i.k0 !== OP_XMM || i.k1 !== OP_IMM) return false;
+    usesXmm(g);
+    const v = fn(DST(i.r0), i.imm & 0xff);
+    if (v) writeLanes(g, i.r0, v, laneWise);
+    return true;
+  };
+}
+const ZERO = ['0', '0', '0', '0'];
+TEMPLATES.set(Mnemonic.Pslld, shiftImm((x, n) => (n === 0 ? null : n >= 32 ? ZERO : x.map((a) => `${a} << ${n}`))));
+TEMPLATES.set(Mnemonic.Psrld, shiftImm((x, n) => (n === 0 ? null : n >= 32 ? ZERO : x.map((a) => `(${a} >>> ${n}) | 0`))));
+TEMPLATES.set(Mnemonic.Psrad, shiftImm((x, n) => (n === 0 ? null : x.map((a) => `${a} >> ${Math.min(n, 31)}`))));
+TEMPLATES.set(Mnemonic.Psllw, shiftImm((x, n) => (n === 0 ? null : n >= 16 ? ZERO : x.map((a) => `(${a} << ${n}) & ${(((0xffff << n) & 0xffff) * 0x10001) | 0}`))));
+TEMPLATES.set(Mnemonic.Psrlw, shiftImm((x, n) => (n === 0 ? null : n >= 16 ? ZERO : x.map((a) => `(${a} >>> ${n}) & ${(0xffff >>> n) * 0x10001}`))));
+TEMPLATES.set(Mnemonic.Psraw, shiftImm((x, n) => {
+  if (n === 0) return null;
+  const m = Math.min(n, 15);
+  return x.map((a) => `((${a} >> ${m}) & -65536) | (((${a} << 16) >> ${m}) >>> 16)`);
+}));
+TEMPLATES.set(Mnemonic.Psllq, shiftImm((x, n) => {
+  if (n === 0) return null;
+  if (n >= 64) return ZERO;
+  return [0, 2].flatMap((k) => (n < 32
+    ? [`${x[k]} << ${n}`, `(${x[k + 1]} << ${n}) | (${x[k]} >>> ${32 - n})`]
+    : ['0', `${x[k]} << ${n - 32}`]));
+}, false));
+TEMPLATES.set(Mnemonic.Psrlq, shiftImm((x, n) => {
+  if (n === 0) return null;
+  if (n >= 64) return ZERO;
+  return [0, 2].flatMap((k) => (n < 32
+    ? [`(${x[k]} >>> ${n}) | (${x[k + 1]} << ${32 - n})`, `(${x[k + 1]} >>> ${n}) | 0`]
+    : [`(${x[k + 1]} >>> ${n - 32}) | 0`, '0']));
+}, false));
+/** pslldq/psrldq: the whole register as a 128-bit integer shifted by 8 * imm bits (imm > 15: zero). */
+TEMPLATES.set(Mnemonic.Pslldq, shiftImm((x, n) => {
+  if (n === 0) return null;
+  if (n > 15) return ZERO;
+  const q = n >> 2, r = (n & 3) * 8;
+  return [0, 1, 2, 3].map((j) => {
+    const k = j - q;
+    if (k < 0) return '0';
+    if (r === 0) return x[k];
+    return k === 0 ? `${x[k]} << ${r}` : `(${x[k]} << ${r}) | (${x[k - 1]} >>> ${32 - r})`;
+  });
+}, false));
+TEMPLATES.set(Mnemonic.Psrldq, shiftImm((x, n) => {
+  if (n === 0) return null;
+  if (n > 15) return ZERO;
+  const q = n >> 2, r = (n & 3) * 8;
+  return [0, 1, 2, 3].map((j) => {
+    const k = j + q;
+    if (k > 3) return '0';
+    if (r === 0) return x[k];
+    return k === 3 ? `(${x[k]} >>> ${r}) | 0` : `(${x[k]} >>> ${r}) | (${x[k + 1]} << ${32 - r})`;
+  });
+}, false));
+
+// ------------------------------------------------------------------ movd / movq
+
+/**
+ * movd/movq between an xmm register and a general register or memory (MMX forms decline).
+ * Loads into xmm zero-extend to 128 bits; movq xmm, xmm copies the low qword and zeroes the rest.
+ */
+function movdq(size: 4 | 8) {
+  return (g: Gen, i: Insn): boolean => {
+    if (i.nops !== 2) return false;
+    if (i.k0 === OP_XMM) {
+      let lo: string, hi = '0';
+      if (i.k1 === OP_GPR) {
+        lo = g.lo(i.r1);
+        if (size === 8) hi = g.hi(i.r1);
+      } else if (i.k1 === OP_MEM) {
+        const a = g.ea(i);
+        if (size === 8) [lo, hi] = g.load64(a);
+        else lo = g.load(4, a);
+      } else if (i.k1 === OP_XMM && size === 8) {
+        lo = `XM[${i.r1 * 4}]`;
+        hi = `XM[${i.r1 * 4 + 1}]`;
+      } else return false;
+      usesXmm(g);
+      writeLanes(g, i.r0, [lo, hi, '0', '0']);
+      return true;
+    }
+    if (i.k1 !== OP_XMM) return false;
+    usesXmm(g);
+    const s = i.r1 * 4;
+    if (i.k0 === OP_GPR) {
+      if (size === 8) g.write64(i.r0, `XM[${s}]`, `XM[${s + 1}]`);
+      else g.writeReg(i.r0, 4, `XM[${s}]`);
+      return true;
+    }
+    if (i.k0 !== OP_MEM) return false;
+    const a = g.ea(i);
+    if (size === 8) g.store64(a, `XM[${s}]`, `XM[${s + 1}]`);
+    else g.store(4, a, `XM[${s}]`);
+    smcCheck(g, i.next, g.k);
+    return true;
+  };
+}
+TEMPLATES.set(Mnemonic.Movd, movdq(4));
+TEMPLATES.set(Mnemonic.Movq, movdq(8));
