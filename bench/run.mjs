@@ -9,6 +9,7 @@
  *                   JIT/native and interpreter/JIT ratios, guest MIPS and geometric means as a
  *                   Markdown table and writes it to bench/results/cpu.md.
  *   syscall-hooks   bench/syscall-hooks.mjs (the Library-OS "syscall + nops" vs "call" study).
+ *   jit-threshold   bench/jit-threshold.mjs (compile threshold vs. hot loops and lukewarm library code).
  *
  * Emulated runs are timed in-process around run() (the guest's whole life: loading, decoding,
  * compiling and executing); native runs are timed around spawnSync of the same binary with the
@@ -107,7 +108,8 @@ export async function main(argv = process.argv.slice(2)) {
   const rest = suite === argv[0] ? argv.slice(1) : argv;
   if (suite === 'cpu') return cpuSuite(rest);
   if (suite === 'syscall-hooks') return (await import('./syscall-hooks.mjs')).main(rest);
-  throw new Error(`unknown benchmark suite '${suite}' (cpu, syscall-hooks)`);
+  if (suite === 'jit-threshold') return (await import('./jit-threshold.mjs')).main(rest);
+  throw new Error(`unknown benchmark suite '${suite}' (cpu, syscall-hooks, jit-threshold)`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

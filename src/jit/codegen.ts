@@ -38,12 +38,16 @@ import { memoryWritten } from '../cpu/operands.js';
 import { ARITH_FLAGS, CF } from '../cpu/flags.js';
 import { TEMPLATES, type Template } from './templates.js';
 import './templates-sse.js';
+import './templates-sse-float.js';
 import { Mnemonic } from 'iced-x86';
 
 /** What the translator knows about the flags: the last flag writer's operands (JS expressions). */
 export interface FlagInfo {
-  /** 'sub' (cmp/sub/neg), 'logic' (and/or/xor/test), 'add' (add), 'result' (inc/dec/adc/sbb: only ZF/SF from r). */
-  kind: 'sub' | 'logic' | 'add' | 'result';
+  /**
+   * 'sub' (cmp/sub/neg), 'logic' (and/or/xor/test), 'add' (add), 'result' (inc/dec/adc/sbb: only
+   * ZF/SF from r), 'bits' (r holds all six flags in RFLAGS layout: comisd/ucomisd).
+   */
+  kind: 'sub' | 'logic' | 'add' | 'result' | 'bits';
   size: number;
   a: string; b: string; r: string;
   ah?: string; bh?: string; rh?: string;
@@ -94,9 +98,29 @@ export class Gen {
 
   t(): string {
     const n = `t${this.tmp++}`;
-    this.temps.push(n);
+    if (this.tmp > this.temps.length) this.temps.push(n);
     return n;
   }
+
+  /**
+   * Temporaries never outlive their block (a compare and its branch, a flags record the
+   * block's fault records read), so every block numbers them from t0 again. The function then
+   * declares only as many as its largest block needs: V8's graph builder copies the whole
+   * register file at every branch, and regions with 450 locals took TurboFan seconds to compile.
+   */
+  newBlockTemps(): void {
+    this.tmp = 0;
+    this.ftmp = 0;
+  }
+
+  /** A temporary holding a double (its own namespace: a local that is sometimes int32 and sometimes a double would be boxed). */
+  f(): string {
+    const n = `d${this.ftmp++}`;
+    if (this.ftmp > this.ftemps.length) this.ftemps.push(n);
+    return n;
+  }
+  private ftmp = 0;
+  readonly ftemps: string[] = [];
 
   lo(r: number): string {
     this.used.add(r);
@@ -237,6 +261,8 @@ export class Gen {
   stores = false;
   /** Templates access the XMM registers (declares `XM`). */
   xmm = false;
+  /** Templates compute on XMM floats (declares the views `XF`, `XS`). */
+  xmmFloat = false;
 
   flagsLive(flags: number): boolean {
     return (this.liveAfter[this.k] & flags) !== 0;
@@ -380,6 +406,7 @@ export function generate(region: Region): Compiled {
     g.hiZero.fill(false);
     g.flags = null;
     g.pendingFault = null;
+    g.newBlockTemps();
     const insns = block.insns;
     const n = insns.length;
     const tpls = insns.map((i) => TEMPLATES.get(i.mnemonic));
@@ -431,7 +458,8 @@ export function generate(region: Region): Compiled {
   };
   const decl = regs.map((r) => `r${r}l = R[${2 * r}], r${r}h = R[${2 * r + 1}]`);
   const flagDecl = flagSet.length ? `let ${flagSet.map(([l, f]) => `${l} = c.${f}`).join(', ')};` : '';
-  const temps = g.temps.length ? `let ${g.temps.map((t) => `${t} = 0`).join(', ')};` : '';
+  const allTemps = [...g.temps.map((t) => `${t} = 0`), ...g.ftemps.map((t) => `${t} = 0.5`)];
+  const temps = allTemps.length ? `let ${allTemps.join(', ')};` : '';
   const catchWriteBack = wbText;
   const src = [
     `const EX = new Array(${g.exitSlots.size}).fill(null);`,
@@ -441,6 +469,7 @@ export function generate(region: Region): Compiled {
     `return function region_${region.entry.addr.toString(16)}(c, L) {`,
     'const R = c.regs;',
     g.xmm ? 'const XM = c.xmm;' : '',
+    g.xmmFloat ? 'const XF = c.xmmF64, XS = c.xmmF32;' : '',
     g.stores ? 'let sw = false;' : '',
     regs.length ? `let ${decl.join(', ')};` : '',
     flagDecl,
@@ -534,38 +563,76 @@ function lightCallRegs(i: Insn): { reads: number[]; writes: number } | null {
   return { reads, writes };
 }
 
+/**
+ * The handler call of a flag-free SSE instruction (lightCallRegs), after its `pc`: writes back
+ * only the GPRs it reads, reloads only the one it writes. Also the slow path of the inline SSE
+ * floating-point templates (templates-sse-float.ts). Returns false for other instructions.
+ */
+export function emitLightCall(g: Gen, i: Insn, k: number): boolean {
+  const light = lightCallRegs(i);
+  if (!light) return false;
+  if (FALLBACK_PROFILE) g.emit(`X.countFallback(I[${g.blockIndex}][${k}], 0);`);
+  g.emit([...new Set(light.reads)].map((r) => `R[${2 * r}] = ${g.lo(r)}; R[${2 * r + 1}] = ${g.hi(r)};`).join(' '));
+  g.emit(`I[${g.blockIndex}][${k}].exec(c, I[${g.blockIndex}][${k}]);`);
+  if (light.writes >= 0) {
+    const r = light.writes;
+    g.emit(`${g.lo(r)} = R[${2 * r}]; ${g.hi(r)} = R[${2 * r + 1}];`);
+    g.dirty.add(r);
+    g.hiZero[r] = false;
+  }
+  if (mayFault(i)) smcCheckAfterCall(g, i.next, k);
+  return true;
+}
+
+/**
+ * X64RUN_JIT_PROFILE=1: generated code counts the instructions it hands to their interpreter
+ * handler, and the process prints the hottest at exit (runtime.ts countFallback). A tuning aid:
+ * it shows which templates a workload is missing.
+ */
+const FALLBACK_PROFILE = typeof process !== 'undefined' && process.env.X64RUN_JIT_PROFILE === '1';
+
 /** Calls the interpreter's handler for an instruction without a template. */
 function fallback(g: Gen, i: Insn, k: number, isLast: boolean): void {
-  const light = isLast ? null : lightCallRegs(i);
-  if (light) {
+  if (!isLast && lightCallRegs(i)) {
     g.emit(`pc = ${g.pcOf(k)};`);
     g.faultSite(k);
-    g.emit([...new Set(light.reads)].map((r) => `R[${2 * r}] = ${g.lo(r)}; R[${2 * r + 1}] = ${g.hi(r)};`).join(' '));
-    g.emit(`I[${g.blockIndex}][${k}].exec(c, I[${g.blockIndex}][${k}]);`);
-    if (light.writes >= 0) {
-      const r = light.writes;
-      g.emit(`${g.lo(r)} = R[${2 * r}]; ${g.hi(r)} = R[${2 * r + 1}];`);
-      g.dirty.add(r);
-      g.hiZero[r] = false;
-    }
-    if (mayFault(i)) smcCheckAfterCall(g, i.next, k);
+    emitLightCall(g, i, k);
     return;
   }
   g.emit(`pc = ${g.pcOf(k)};`);
+  if (isLast) {
+    if (FALLBACK_PROFILE) g.emit(`X.countFallback(I[${g.blockIndex}][${k}], 1);`);
+    callWithState(g);
+    g.emit(`c.rip = ${i.next};`);
+    g.emit(`I[${g.blockIndex}][${k}].exec(c, I[${g.blockIndex}][${k}]);`);
+    g.flags = null;
+    // The handler may stop the engine (syscall) or branch: leave the region either way.
+    g.emit(`c.icount += ic + ${k + 1}; return c.exit !== 0 ? null : X.lookup(c.rip); /*exit*/`);
+    return;
+  }
+  emitHandlerCall(g, i, k);
+}
+
+/** Before a handler that may read or write anything: the Cpu gets every register and the flags. */
+function callWithState(g: Gen): void {
   g.flush();
   g.syncFlags();
   g.flagLocals = true;
   g.allFlags = true;
   for (const r of g.used) g.dirty.add(r);
   g.anyCall = true;
-  if (isLast) g.emit(`c.rip = ${i.next};`);
+}
+
+/**
+ * A full call of instruction k's handler in the middle of a block (after its `pc`): registers
+ * and flags written back before, reloaded after. Also the slow path of templates whose
+ * instruction writes flags (comisd/ucomisd in templates-sse-float.ts).
+ */
+export function emitHandlerCall(g: Gen, i: Insn, k: number): void {
+  if (FALLBACK_PROFILE) g.emit(`X.countFallback(I[${g.blockIndex}][${k}], 0);`);
+  callWithState(g);
   g.emit(`I[${g.blockIndex}][${k}].exec(c, I[${g.blockIndex}][${k}]);`);
   g.flags = null;
-  if (isLast) {
-    // The handler may stop the engine (syscall) or branch: leave the region either way.
-    g.emit(`c.icount += ic + ${k + 1}; return c.exit !== 0 ? null : X.lookup(c.rip); /*exit*/`);
-    return;
-  }
   g.reload();
   g.loadFlags();
   if (mayFault(i)) smcCheckAfterCall(g, i.next, k);

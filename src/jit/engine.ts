@@ -17,8 +17,14 @@ export interface JitOptions {
   enabled: boolean;
   /**
    * Executions before a block is compiled. 0 compiles on first execution (tests). The default
-   * was chosen by measurement (bench/): compiling is ~0.2 ms per block, so only blocks that run
-   * a few dozen times repay it.
+   * was chosen by measurement (`npm run bench -- jit-threshold`, bench/results/jit-threshold.md):
+   * translating a block costs ~0.2-0.6 ms of our code generation plus V8's parsing, and V8 runs
+   * the generated function unoptimised (slower than the interpreter) until TurboFan has
+   * optimised it, which takes 0.1-2 s per region on a busy core. So code that runs a few
+   * hundred or thousand times (libm, printf, C++ unwinding) ran 1.5-2.5x slower with threshold
+   * 32 than interpreted, and within 10-20% of the interpreter at 16000; the CPU kernels vary
+   * by +-30% between thresholds 32 and 64000, in both directions. 16000 had the best geometric
+   * mean over both kinds.
    */
   threshold: number;
 }
@@ -26,7 +32,7 @@ export interface JitOptions {
 /** X64RUN_JIT_DUMP=1 prints every generated block (debugging aid). */
 const DUMP = typeof process !== 'undefined' && process.env.X64RUN_JIT_DUMP === '1';
 
-export const DEFAULT_JIT: JitOptions = { enabled: true, threshold: 32 };
+export const DEFAULT_JIT: JitOptions = { enabled: true, threshold: 16000 };
 
 export interface JitStats {
   blocksCompiled: number;
@@ -130,12 +136,15 @@ export class Engine {
 
 /**
  * Most blocks and guest instructions compiled into one region. TurboFan's compile time grows
- * faster than linearly with function size and it will not optimise functions past ~60 KB of
- * bytecode at all, so regions stay small (measured on bench-qsort: 32-block regions took seconds
- * to optimise and ran slower than 12-block ones).
+ * faster than linearly with function size (a 7-block, 100-instruction region made 36 KB of
+ * bytecode and took it 1-2 s to optimise, during which the region ran unoptimised), so regions
+ * stay small. Measured on sha256, n-body, qsort, the bytecode interpreter, memops and
+ * isa-libm (bench/jit-threshold.mjs workloads, threshold 1000): 16 blocks/120 instructions
+ * was slowest overall, 4-8 blocks with 40-60 instructions fastest (within noise of each other),
+ * single blocks lost on the bytecode interpreter (more region transitions).
  */
-export const MAX_REGION_BLOCKS = 16;
-export const MAX_REGION_INSNS = 120;
+export const MAX_REGION_BLOCKS = 8;
+export const MAX_REGION_INSNS = 60;
 
 /**
  * The region rooted at a hot block: the block plus decoded blocks reachable through direct

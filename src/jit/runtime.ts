@@ -5,6 +5,8 @@
  */
 import type { Cpu } from '../cpu/state.js';
 import type { Block } from '../cpu/decode.js';
+import type { Insn } from '../cpu/insn.js';
+import { disassemble } from '../cpu/decode-format.js';
 import type { CodeCache } from '../cpu/code-cache.js';
 import { checkAddress, probeWrite } from '../cpu/operands.js';
 import { generalProtection } from '../cpu/exceptions.js';
@@ -14,6 +16,9 @@ import * as alu from '../cpu/alu.js';
 import * as shift from '../cpu/shift.js';
 import { mulU32, r64 } from '../cpu/int64.js';
 import { misalignedSse } from '../cpu/sse/vec.js';
+
+const scratch = new ArrayBuffer(8);
+const SCRATCH = { i32: new Int32Array(scratch), f32: new Float32Array(scratch), f64: new Float64Array(scratch) };
 
 export class JitRuntime {
   /** Instruction count at which compiled loops must return to the dispatcher. */
@@ -31,6 +36,18 @@ export class JitRuntime {
   /** #GP of a misaligned 16-byte SSE operand (the same fault the handlers raise). */
   misalignedSse(): never {
     return misalignedSse();
+  }
+
+  /** A double / float from guest memory outside the fast path (page boundary, protections: faults like a load). */
+  readF64(a: number): number {
+    const m = this.cache.mem;
+    SCRATCH.i32[0] = m.read64(a);
+    SCRATCH.i32[1] = m.hi;
+    return SCRATCH.f64[0];
+  }
+  readF32(a: number): number {
+    SCRATCH.i32[0] = this.cache.mem.read32(a);
+    return SCRATCH.f32[0];
   }
 
   /** Low 64 bits of a 64x64 multiply (imul r64 with dead flags): low half returned, high in `hi`. */
@@ -86,6 +103,17 @@ export class JitRuntime {
     }
   }
 
+  /** X64RUN_JIT_PROFILE=1 (codegen.ts fallback): counts a compiled instruction run by its handler. */
+  countFallback(i: Insn, blockEnd: number): void {
+    let n = fallbackCounts.get(i);
+    if (n === undefined) {
+      if (fallbackCounts.size === 0) process.once('exit', printFallbackProfile);
+      n = { count: 0, blockEnd };
+      fallbackCounts.set(i, n);
+    }
+    n.count++;
+  }
+
   getCF(c: Cpu): number {
     return getCF(c);
   }
@@ -94,4 +122,23 @@ export class JitRuntime {
   lookup(target: number): Block | null {
     return this.cache.blocks.get(target) ?? null;
   }
+}
+
+const fallbackCounts = new Map<Insn, { count: number; blockEnd: number }>();
+
+/** The hottest compiled instructions that ran through their interpreter handler, by form. */
+function printFallbackProfile(): void {
+  const byForm = new Map<string, { count: number; example: string; blockEnd: number }>();
+  for (const [i, { count, blockEnd }] of fallbackCounts) {
+    const text = disassemble(i.bytes, i.addr);
+    // The form: mnemonic and operand kinds, with register names and numbers abstracted.
+    const form = text.replace(/0x[0-9a-f]+|\b\d+\b/g, 'N').replace(/%[a-z0-9]+/g, 'r');
+    const e = byForm.get(form) ?? { count: 0, example: text, blockEnd: 0 };
+    e.count += count;
+    e.blockEnd += blockEnd ? count : 0;
+    byForm.set(form, e);
+  }
+  const rows = [...byForm.entries()].sort((a, b) => b[1].count - a[1].count).slice(0, 40);
+  const lines = rows.map(([form, e]) => `${String(e.count).padStart(12)}  ${form.padEnd(36)} e.g. ${e.example}${e.blockEnd ? ` (${e.blockEnd} ending a block)` : ''}`);
+  process.stderr.write(`x64run: compiled instructions run by their interpreter handler (X64RUN_JIT_PROFILE):\n${lines.join('\n')}\n`);
 }

@@ -48,6 +48,7 @@ export function cfExpr(g: Gen): string {
   const f = g.flags;
   if (f) {
     if (f.kind === 'logic') return '0';
+    if (f.kind === 'bits') return `(${f.r} & 1)`;
     if (f.kind === 'sub') {
       if (f.size === 8) return `((${f.ah} >>> 0) < (${f.bh} >>> 0) || (${f.ah} === ${f.bh} && (${f.a} >>> 0) < (${f.b} >>> 0)) ? 1 : 0)`;
       return `((${f.a} >>> 0) < (${f.b} >>> 0) ? 1 : 0)`;
@@ -258,6 +259,8 @@ TEMPLATES.set(Mnemonic.Cdq, (g) => { g.writeReg(2, 4, `${g.lo(0)} >> 31`); retur
 TEMPLATES.set(Mnemonic.Cwde, (g) => { g.writeReg(0, 4, `(${g.lo(0)} << 16) >> 16`); return true; });
 TEMPLATES.set(Mnemonic.Nop, () => true);
 TEMPLATES.set(Mnemonic.Endbr64, () => true);
+// Prefetch hints never fault, whatever the address (memcpy prefetches past the end of buffers).
+for (const m of [Mnemonic.Prefetchnta, Mnemonic.Prefetcht0, Mnemonic.Prefetcht1, Mnemonic.Prefetcht2, Mnemonic.Prefetchw]) TEMPLATES.set(m, () => true);
 
 // ------------------------------------------------------------------ conditions
 
@@ -283,6 +286,19 @@ function signed(v: string, size: number): string {
 /** Condition base (o, b, e, be, s, p, l, le) straight from recorded operands, or null. */
 function direct(f: FlagInfo, base: number): string | null {
   const { a, b, r } = f;
+  if (f.kind === 'bits') {
+    const of = `(${r} >> 11)`, sf = `(${r} >> 7)`;
+    switch (base) {
+      case 0: return `((${r} & 0x800) !== 0)`;
+      case 1: return `((${r} & 1) !== 0)`;
+      case 2: return `((${r} & 0x40) !== 0)`;
+      case 3: return `((${r} & 0x41) !== 0)`;
+      case 4: return `((${r} & 0x80) !== 0)`;
+      case 5: return `((${r} & 4) !== 0)`;
+      case 6: return `(((${sf} ^ ${of}) & 1) !== 0)`;
+      default: return `((${r} & 0x40) !== 0 || ((${sf} ^ ${of}) & 1) !== 0)`;
+    }
+  }
   if (f.size === 8) {
     const zero = `(${r} === 0 && ${f.rh} === 0)`;
     if (f.kind === 'sub') {
@@ -590,6 +606,68 @@ TEMPLATES.set(Mnemonic.Shl, shiftTpl('shl'));
 TEMPLATES.set(Mnemonic.Sal, shiftTpl('shl'));
 TEMPLATES.set(Mnemonic.Shr, shiftTpl('shr'));
 TEMPLATES.set(Mnemonic.Sar, shiftTpl('sar'));
+
+// ------------------------------------------------------------------ rotates by immediate / 1
+
+/**
+ * rol/ror by a constant. They write only CF and OF: when neither is read before being
+ * overwritten (hashes and ciphers), 32- and 64-bit forms are computed inline; otherwise, and
+ * for 8/16-bit operands, the semantic function in shift.ts computes value and flags together.
+ * Counts in cl decline (the handler runs).
+ */
+function rotateTpl(op: 'rol' | 'ror'): Template {
+  return (g, i) => {
+    const one = i.nops === 1 || (i.k1 !== OP_IMM && i.k1 !== OP_GPR);
+    if (!one && i.k1 !== OP_IMM) return false;
+    const count = one ? 1 : i.imm & 0xff;
+    const a = i.msize ? g.ea(i) : null;
+    if (i.k0 === OP_MEM) g.probeWrite(a!, i.s0);
+    const live = g.flagsLive(CF | OF);
+    if (i.s0 === 8) {
+      const n = count & 63;
+      const [xl, xh] = g.src64(i, i.k0, i.r0, a);
+      if (n === 0) return true;
+      const rl = g.t(), rh = g.t(), txl = g.t(), txh = g.t();
+      g.emit(`${txl} = ${xl}; ${txh} = ${xh};`);
+      const call = `X.shift.${op}64(c, ${txl}, ${txh}, ${n})`;
+      if (live) {
+        g.eagerFlags(true, call, rl);
+        g.emit(`${rh} = c.hi;`);
+      } else {
+        g.eagerFlags(false, call, rl);
+        const left = op === 'rol' ? n : 64 - n; // ror by n = rol by 64 - n
+        const [hl, hh] = left < 32 ? [txl, txh] : [txh, txl]; // rol by 32 swaps the halves
+        const m = left & 31;
+        g.emit(m === 0 ? `${rl} = ${hl}; ${rh} = ${hh};`
+          : `${rl} = (${hl} << ${m}) | (${hh} >>> ${32 - m}); ${rh} = (${hh} << ${m}) | (${hl} >>> ${32 - m});`);
+      }
+      g.flags = null;
+      g.dst64(i.k0, i.r0, a, rl, rh);
+      if (memTarget(i)) smcCheck(g, i.next, g.k);
+      return true;
+    }
+    const size = i.s0;
+    // 8/16-bit counts are masked to 5 bits and then rotate modulo the width (shift.ts).
+    const n = count & 31;
+    const x = g.src(i, i.k0, i.r0, size, a);
+    const r = g.t(), tx = g.t();
+    g.emit(`${tx} = ${x};`);
+    if (n === 0) { if (i.k0 === OP_GPR && size === 4) g.writeReg(i.r0, 4, tx); return true; }
+    const call = `X.shift.${op}(c, ${tx}, ${n}, ${SZ[size]})`;
+    if (live || size !== 4) g.eagerFlags(true, call, r);
+    else {
+      g.eagerFlags(false, call, r);
+      const left = op === 'rol' ? n : 32 - n;
+      g.emit(`${r} = (${tx} << ${left}) | (${tx} >>> ${32 - left});`);
+    }
+    g.flags = null;
+    g.dst(i.k0, i.r0, size, a, r);
+    if (memTarget(i)) smcCheck(g, i.next, g.k);
+    return true;
+  };
+}
+TEMPLATES.set(Mnemonic.Rol, rotateTpl('rol'));
+TEMPLATES.set(Mnemonic.Ror, rotateTpl('ror'));
 
 // ------------------------------------------------------------------ imul (two and three operands)
 

@@ -263,6 +263,12 @@ const NORMAL32 = 2 ** -125, MAX32 = 2 ** 127;
 
 // ------------------------------------------------------------------ binary64
 
+/** Results of op64/op32's special cases (module-level: closures in the hot functions were allocated per call). */
+function invalid64(): void { out.flags |= F_IE; out.lo = 0; out.hi = DEFAULT_NAN64_HI; }
+function inf64(s: number): void { out.lo = 0; out.hi = (s << 31) | 0x7ff00000; }
+function invalid32(): void { out.flags |= F_IE; out.lo = DEFAULT_NAN32; out.hi = 0; }
+function inf32(s: number): void { out.lo = (s << 31) | 0x7f800000; out.hi = 0; }
+
 /**
  * a op b for binary64 (op OP_SQRT uses b only). Handles NaNs, invalid operations, division by
  * zero, DAZ and the denormal flag, then rounds per mode.
@@ -287,28 +293,26 @@ export function op64(op: number, al: number, ah: number, bl: number, bh: number,
   const sa = ah >>> 31, sb = bh >>> 31;
   const aInf = !unary && isInf64(al, ah), bInf = isInf64(bl, bh);
   const aZero = !unary && isZero64(al, ah), bZero = isZero64(bl, bh);
-  const invalid = () => { out.flags |= F_IE; out.lo = 0; out.hi = DEFAULT_NAN64_HI; };
-  const inf = (s: number) => { out.lo = 0; out.hi = (s << 31) | 0x7ff00000; };
   switch (op) {
     case OP_ADD: case OP_SUB: {
       const sbe = op === OP_SUB ? sb ^ 1 : sb;
       if (aInf || bInf) {
-        if (aInf && bInf && sa !== sbe) { invalid(); return; }
-        inf(aInf ? sa : sbe); return;
+        if (aInf && bInf && sa !== sbe) { invalid64(); return; }
+        inf64(aInf ? sa : sbe); return;
       }
       break;
     }
     case OP_MUL:
-      if (aInf || bInf) { if (aZero || bZero) { invalid(); return; } inf(sa ^ sb); return; }
+      if (aInf || bInf) { if (aZero || bZero) { invalid64(); return; } inf64(sa ^ sb); return; }
       break;
     case OP_DIV:
-      if (aInf) { if (bInf) { invalid(); return; } inf(sa ^ sb); return; }
+      if (aInf) { if (bInf) { invalid64(); return; } inf64(sa ^ sb); return; }
       if (bInf) { out.lo = 0; out.hi = (sa ^ sb) << 31; return; }
-      if (bZero) { if (aZero) { invalid(); return; } out.flags |= F_ZE; inf(sa ^ sb); return; }
+      if (bZero) { if (aZero) { invalid64(); return; } out.flags |= F_ZE; inf64(sa ^ sb); return; }
       break;
     default: // sqrt
       if (bZero) { out.lo = 0; out.hi = bh & 0x80000000; return; }
-      if (sb) { invalid(); return; }
+      if (sb) { invalid64(); return; }
       if (bInf) { out.lo = bl; out.hi = bh; return; }
   }
   const a = unary ? 0 : bitsToF64(al, ah), b = bitsToF64(bl, bh);
@@ -379,28 +383,26 @@ export function op32(op: number, ab: number, bb: number, mode: Mode): void {
   const sa = ab >>> 31, sb = bb >>> 31;
   const aInf = !unary && isInf32(ab), bInf = isInf32(bb);
   const aZero = !unary && isZero32(ab), bZero = isZero32(bb);
-  const invalid = () => { out.flags |= F_IE; out.lo = DEFAULT_NAN32; out.hi = 0; };
-  const inf = (s: number) => { out.lo = (s << 31) | 0x7f800000; out.hi = 0; };
   switch (op) {
     case OP_ADD: case OP_SUB: {
       const sbe = op === OP_SUB ? sb ^ 1 : sb;
       if (aInf || bInf) {
-        if (aInf && bInf && sa !== sbe) { invalid(); return; }
-        inf(aInf ? sa : sbe); return;
+        if (aInf && bInf && sa !== sbe) { invalid32(); return; }
+        inf32(aInf ? sa : sbe); return;
       }
       break;
     }
     case OP_MUL:
-      if (aInf || bInf) { if (aZero || bZero) { invalid(); return; } inf(sa ^ sb); return; }
+      if (aInf || bInf) { if (aZero || bZero) { invalid32(); return; } inf32(sa ^ sb); return; }
       break;
     case OP_DIV:
-      if (aInf) { if (bInf) { invalid(); return; } inf(sa ^ sb); return; }
+      if (aInf) { if (bInf) { invalid32(); return; } inf32(sa ^ sb); return; }
       if (bInf) { out.lo = (sa ^ sb) << 31; out.hi = 0; return; }
-      if (bZero) { if (aZero) { invalid(); return; } out.flags |= F_ZE; inf(sa ^ sb); return; }
+      if (bZero) { if (aZero) { invalid32(); return; } out.flags |= F_ZE; inf32(sa ^ sb); return; }
       break;
     default:
       if (bZero) { out.lo = bb & 0x80000000; out.hi = 0; return; }
-      if (sb) { invalid(); return; }
+      if (sb) { invalid32(); return; }
       if (bInf) { out.lo = bb; out.hi = 0; return; }
   }
   const a = unary ? 0 : bitsToF32(ab), b = bitsToF32(bb);

@@ -6,7 +6,7 @@ const R = c.regs;
 let sw = false;
 let r0l = R[0], r0h = R[1], r4l = R[8], r4h = R[9], r6l = R[12], r6h = R[13], r7l = R[14], r7h = R[15];
 let fop = c.fop, fa = c.fa, fb = c.fb, fr = c.fr, fah = c.faHi, fbh = c.fbHi, frh = c.frHi, fcf = c.fcf, frf = c.rflags;
-let t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0, t7 = 0;
+let t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0;
 let pc = 0, ic = 0, bc = 0, xs = -1;
 const lim = X.limit - c.icount;
 let S = IX(L);
@@ -23,14 +23,14 @@ ic += 1; if (ic >= lim) { L = 268435472; xs = -1; break dispatch; } S = 1; conti
 case 1: { // 0x10000010
 bc++;
 pc = 1024;
-t1 = (r7l >>> 0) + (r6l >>> 0) + 0;
-r0l = t1 | 0; r0h = 0;
+t0 = (r7l >>> 0) + (r6l >>> 0) + 0;
+r0l = t0 | 0; r0h = 0;
 pc = 1025;
-t2 = (r4h === 0 ? r4l >>> 0 : X.ea(c, r4l, r4h, 0, 0, 1, 0, false, 0));
-if ((t2 & 4095) <= 4088 && (P[t2 >>> 12] & 1) !== 0) { t6 = DV.getInt32(t2, true); t7 = DV.getInt32(t2 + 4, true); } else { t6 = m.read64(t2); t7 = m.hi; }
-t3 = t6; t4 = t7; t5 = (t4 === 0 ? t3 >>> 0 : X.target64(t3, t4));
-r4l = (t2 + 8) | 0; r4h = t2 + 8 > 4294967295 ? 1 : 0;
-ic += 2; L = t5; S = ic >= lim ? -1 : IX(L); continue dispatch; /*exit*/
+t1 = (r4h === 0 ? r4l >>> 0 : X.ea(c, r4l, r4h, 0, 0, 1, 0, false, 0));
+if ((t1 & 4095) <= 4088 && (P[t1 >>> 12] & 1) !== 0) { t5 = DV.getInt32(t1, true); t6 = DV.getInt32(t1 + 4, true); } else { t5 = m.read64(t1); t6 = m.hi; }
+t2 = t5; t3 = t6; t4 = (t3 === 0 ? t2 >>> 0 : X.target64(t2, t3));
+r4l = (t1 + 8) | 0; r4h = t1 + 8 > 4294967295 ? 1 : 0;
+ic += 2; L = t4; S = ic >= lim ? -1 : IX(L); continue dispatch; /*exit*/
 }
 case 2: { // 0x10000005
 bc++;

@@ -1,0 +1,253 @@
+/**
+ * Inline templates for SSE/SSE2 floating-point arithmetic (add/sub/mul/div/sqrt, scalar and
+ * packed, single and double) and the double-lane moves numeric code uses with them (movsd,
+ * unpcklpd/unpckhpd, movlpd/movhpd).
+ *
+ * The semantics stay in src/cpu/sse/float.ts (softfloat: every rounding mode, DAZ/FTZ, NaN
+ * rules, MXCSR exception flags). A template computes the common case with JavaScript's own
+ * IEEE arithmetic and falls back to that handler (a light call) for everything else, so the
+ * fast path only has to be exact where it is taken:
+ *   - MXCSR is exactly "round to nearest, DAZ and FTZ off, every exception masked, PE already
+ *     set": (mxcsr & 0xffe0) === 0x1fa0. Then the only flag an ordinary result could raise is
+ *     the sticky PE, which is already set. (A program's first inexact operation takes the slow
+ *     path, which sets PE.)
+ *   - every operand and every result is finite and normal, or zero (normal64/normal32), and
+ *     a product or quotient is zero only when an operand is: so no NaN (no payload or sign rules
+ *     to follow, no IE), no denormal (DE, UE, DAZ/FTZ), no infinity or overflow (OE, ZE).
+ * JavaScript's + - * / and Math.sqrt on doubles are IEEE round-to-nearest-even. Single precision
+ * is computed in double and rounded with Math.fround: for these five operations double (53 bits)
+ * has more than 2 * 24 + 2 bits, so the double rounding gives the correctly rounded float.
+ *
+ * Nothing is written before the checks pass: the slow path sees the original operands. Memory
+ * operands are read once, before anything else (faults are precise); legacy SSE packed m128
+ * operands must be 16-byte aligned (#GP otherwise, like the handler).
+ */
+import { Mnemonic } from 'iced-x86';
+import type { Insn } from '../cpu/insn.js';
+import { OP_XMM, OP_MEM } from '../cpu/insn.js';
+import { type Gen, emitLightCall, emitHandlerCall, smcCheck } from './codegen.js';
+import { TEMPLATES } from './templates.js';
+
+type Op = 'add' | 'sub' | 'mul' | 'div' | 'sqrt';
+
+const EXPR: Record<Op, (a: string, b: string) => string> = {
+  add: (a, b) => `${a} + ${b}`,
+  sub: (a, b) => `${a} - ${b}`,
+  mul: (a, b) => `${a} * ${b}`,
+  div: (a, b) => `${a} / ${b}`,
+  sqrt: (_a, b) => `Math.sqrt(${b})`,
+};
+
+/** JS test that a double (float) temp is finite and normal, or zero (inline: V8 did not inline a helper). */
+const normal64 = (x: string) => `(${x} === 0 || (Math.abs(${x}) >= 2.2250738585072014e-308 && Math.abs(${x}) <= 1.7976931348623157e308))`;
+const normal32 = (x: string) => `(${x} === 0 || (Math.abs(${x}) >= 1.1754943508222875e-38 && Math.abs(${x}) <= 3.4028234663852886e38))`;
+
+/** The fast-path MXCSR: RC nearest, no DAZ/FTZ, all exceptions masked, PE set. */
+const MXCSR_FAST = '(c.mxcsr & 0xffe0) === 0x1fa0';
+
+/**
+ * Loads `n` lanes of `bytes` each from the memory operand (doubles: 8, floats: 4) into fresh
+ * temps, as numbers. Packed (16-byte) operands must be aligned.
+ */
+function loadLanes(g: Gen, i: Insn, n: number, bytes: 4 | 8, aligned: boolean): string[] {
+  const a = g.ea(i);
+  if (aligned) g.emit(`if ((${a} & 15) !== 0) X.misalignedSse();`);
+  const size = n * bytes;
+  const v = Array.from({ length: n }, () => g.f());
+  const get = bytes === 8 ? 'getFloat64' : 'getFloat32';
+  const slow = bytes === 8 ? 'X.readF64' : 'X.readF32';
+  g.emit(`if ((${a} & 4095) <= ${4096 - size} && (P[${a} >>> 12] & 1) !== 0) { ${v.map((t, k) => `${t} = DV.${get}(${a} + ${k * bytes}, true);`).join(' ')} }` +
+    ` else { ${v.map((t, k) => `${t} = ${slow}(${a} + ${k * bytes});`).join(' ')} }`);
+  return v;
+}
+
+/**
+ * op{s,p}{s,d} xmm, xmm/mem. `pd`: double lanes; `scalar`: lane 0 only (the other lanes of the
+ * destination are kept).
+ */
+function arith(op: Op, pd: boolean, scalar: boolean) {
+  return (g: Gen, i: Insn): boolean => {
+    if (i.nops !== 2 || i.k0 !== OP_XMM || (i.k1 !== OP_XMM && i.k1 !== OP_MEM)) return false;
+    g.xmm = true;
+    g.xmmFloat = true;
+    const n = scalar ? 1 : pd ? 2 : 4;
+    const V = pd ? 'XF' : 'XS';
+    const per = pd ? 2 : 4; // lanes per register in the view
+    const N = pd ? normal64 : normal32;
+    const b = i.k1 === OP_XMM
+      ? Array.from({ length: n }, (_, k) => { const t = g.f(); g.emit(`${t} = ${V}[${i.r1 * per + k}];`); return t; })
+      : loadLanes(g, i, n, pd ? 8 : 4, !scalar);
+    const a = Array.from({ length: n }, (_, k) => { const t = g.f(); g.emit(`${t} = ${V}[${i.r0 * per + k}];`); return t; });
+    const r = a.map((x, k) => {
+      const t = g.f();
+      const e = EXPR[op](x, b[k]);
+      g.emit(`${t} = ${pd ? e : `Math.fround(${e})`};`);
+      return t;
+    });
+    const checks = [MXCSR_FAST];
+    for (let k = 0; k < n; k++) {
+      if (op !== 'sqrt') checks.push(N(a[k]));
+      checks.push(N(b[k]), N(r[k]));
+      // A zero product or quotient of non-zero operands underflowed (UE, PE).
+      if (op === 'mul') checks.push(`(${r[k]} !== 0 || ${a[k]} === 0 || ${b[k]} === 0)`);
+      if (op === 'div') checks.push(`(${r[k]} !== 0 || ${a[k]} === 0)`);
+    }
+    g.emit(`if (${checks.join(' && ')}) { ${r.map((t, k) => `${V}[${i.r0 * per + k}] = ${t};`).join(' ')} } else {`);
+    emitLightCall(g, i, g.k);
+    g.emit('}');
+    return true;
+  };
+}
+
+const OPS: [Op, Mnemonic, Mnemonic, Mnemonic, Mnemonic][] = [
+  ['add', Mnemonic.Addsd, Mnemonic.Addpd, Mnemonic.Addss, Mnemonic.Addps],
+  ['sub', Mnemonic.Subsd, Mnemonic.Subpd, Mnemonic.Subss, Mnemonic.Subps],
+  ['mul', Mnemonic.Mulsd, Mnemonic.Mulpd, Mnemonic.Mulss, Mnemonic.Mulps],
+  ['div', Mnemonic.Divsd, Mnemonic.Divpd, Mnemonic.Divss, Mnemonic.Divps],
+  ['sqrt', Mnemonic.Sqrtsd, Mnemonic.Sqrtpd, Mnemonic.Sqrtss, Mnemonic.Sqrtps],
+];
+for (const [op, sd, pd, ss, ps] of OPS) {
+  TEMPLATES.set(sd, arith(op, true, true));
+  TEMPLATES.set(pd, arith(op, true, false));
+  TEMPLATES.set(ss, arith(op, false, true));
+  TEMPLATES.set(ps, arith(op, false, false));
+}
+
+// ------------------------------------------------------------------ comisd/ucomisd/comiss/ucomiss
+
+/**
+ * Ordered compares into ZF/PF/CF (OF, SF, AF cleared). With both operands finite and normal, or
+ * zero, no MXCSR flag can be raised (QNaN/SNaN give IE, denormals DE) whatever MXCSR holds, so
+ * the fast path needs no MXCSR test. The flags become a 'bits' record the next jcc/setcc/cmovcc
+ * reads directly; the slow path (the handler) leaves the same bits in RFLAGS.
+ */
+function compare(pd: boolean) {
+  return (g: Gen, i: Insn): boolean => {
+    if (i.nops !== 2 || i.k0 !== OP_XMM || (i.k1 !== OP_XMM && i.k1 !== OP_MEM)) return false;
+    g.xmm = true;
+    g.xmmFloat = true;
+    const V = pd ? 'XF' : 'XS', per = pd ? 2 : 4, N = pd ? normal64 : normal32;
+    let b: string;
+    if (i.k1 === OP_XMM) { b = g.f(); g.emit(`${b} = ${V}[${i.r1 * per}];`); }
+    else b = loadLanes(g, i, 1, pd ? 8 : 4, false)[0];
+    const a = g.f(), bits = g.t();
+    g.emit(`${a} = ${V}[${i.r0 * per}];`);
+    const live = g.flagsLive(0x8d5);
+    g.emit(`if (${N(a)} && ${N(b)}) {`);
+    g.emit(`${bits} = ${a} < ${b} ? 1 : ${a} === ${b} ? 0x40 : 0;`);
+    if (live) {
+      g.flagLocals = true;
+      g.flagsAssigned.add('frf');
+      g.flagsAssigned.add('fop');
+      g.emit(`frf = (frf & ~0x8d5) | ${bits}; fop = 0;`);
+    }
+    g.emit('} else {');
+    emitHandlerCall(g, i, g.k);
+    g.emit(`${bits} = frf & 0x8d5;`);
+    g.emit('}');
+    // A later fault in the block must still see these flags in the Cpu.
+    g.pendingFault = live ? null : `c.rflags = (c.rflags & ~0x8d5) | ${bits}; c.fop = 0;`;
+    g.flags = { kind: 'bits', size: 4, a: bits, b: bits, r: bits };
+    return true;
+  };
+}
+TEMPLATES.set(Mnemonic.Ucomisd, compare(true));
+TEMPLATES.set(Mnemonic.Comisd, compare(true));
+TEMPLATES.set(Mnemonic.Ucomiss, compare(false));
+TEMPLATES.set(Mnemonic.Comiss, compare(false));
+
+// ------------------------------------------------------------------ double-lane moves (bit copies)
+
+/** Copies int32 lanes through temps (all read before any is written). */
+function copyLanes(g: Gen, from: string[], to: string[]): void {
+  const t = from.map((x) => { const n = g.t(); g.emit(`${n} = ${x};`); return n; });
+  g.emit(t.map((x, k) => `${to[k]} = ${x};`).join(' '));
+}
+
+/** The two int32 lanes of a 64-bit memory operand, read (fast path or m.read32) into temps. */
+function load64(g: Gen, i: Insn): string[] {
+  const a = g.ea(i);
+  const v = [g.t(), g.t()];
+  g.emit(`if ((${a} & 4095) <= 4088 && (P[${a} >>> 12] & 1) !== 0) { ${v[0]} = DV.getInt32(${a}, true); ${v[1]} = DV.getInt32(${a} + 4, true); }` +
+    ` else { ${v[0]} = m.read64(${a}); ${v[1]} = m.hi; }`);
+  return v;
+}
+
+/** Stores two int32 lanes to a 64-bit memory operand. */
+function store64(g: Gen, i: Insn, lo: string, hi: string): void {
+  const a = g.ea(i);
+  g.store64(a, lo, hi);
+  smcCheck(g, i.next, g.k);
+}
+
+const lane = (r: number, k: number) => `XM[${r * 4 + k}]`;
+
+/** movsd (SSE2): xmm <- m64 zeroes lanes 2-3; xmm <- xmm copies lanes 0-1; m64 <- xmm. The string movsd has no XMM operand. */
+TEMPLATES.set(Mnemonic.Movsd, (g, i) => {
+  if (i.nops !== 2) return false;
+  if (i.k0 === OP_XMM && i.k1 === OP_MEM) {
+    g.xmm = true;
+    const [lo, hi] = load64(g, i);
+    g.emit(`${lane(i.r0, 0)} = ${lo}; ${lane(i.r0, 1)} = ${hi}; ${lane(i.r0, 2)} = 0; ${lane(i.r0, 3)} = 0;`);
+    return true;
+  }
+  if (i.k0 === OP_XMM && i.k1 === OP_XMM) {
+    g.xmm = true;
+    if (i.r0 !== i.r1) g.emit(`${lane(i.r0, 0)} = ${lane(i.r1, 0)}; ${lane(i.r0, 1)} = ${lane(i.r1, 1)};`);
+    return true;
+  }
+  if (i.k0 === OP_MEM && i.k1 === OP_XMM) {
+    g.xmm = true;
+    store64(g, i, lane(i.r1, 0), lane(i.r1, 1));
+    return true;
+  }
+  return false;
+});
+
+/** unpcklpd: dst = [dst.lo, src.lo]; unpckhpd: dst = [dst.hi, src.hi] (m128 aligned). */
+function unpack(high: boolean) {
+  return (g: Gen, i: Insn): boolean => {
+    if (i.nops !== 2 || i.k0 !== OP_XMM) return false;
+    g.xmm = true;
+    let src: string[];
+    if (i.k1 === OP_XMM) src = [0, 1, 2, 3].map((k) => lane(i.r1, k));
+    else if (i.k1 === OP_MEM) {
+      const a = g.ea(i);
+      g.emit(`if ((${a} & 15) !== 0) X.misalignedSse();`);
+      const v = [g.t(), g.t(), g.t(), g.t()];
+      g.emit(`if ((${a} & 4095) <= 4080 && (P[${a} >>> 12] & 1) !== 0) { ${v.map((t, k) => `${t} = DV.getInt32(${a} + ${4 * k}, true);`).join(' ')} }` +
+        ` else { ${v.map((t, k) => `${t} = m.read32(${a} + ${4 * k});`).join(' ')} }`);
+      src = v;
+    } else return false;
+    const d = [0, 1, 2, 3].map((k) => lane(i.r0, k));
+    const from = high ? [d[2], d[3], src[2], src[3]] : [d[0], d[1], src[0], src[1]];
+    copyLanes(g, from, d);
+    return true;
+  };
+}
+TEMPLATES.set(Mnemonic.Unpcklpd, unpack(false));
+TEMPLATES.set(Mnemonic.Unpckhpd, unpack(true));
+
+/** movlpd/movlps and movhpd/movhps: one 64-bit half of an xmm register to or from memory. */
+function moveHalf(high: boolean) {
+  return (g: Gen, i: Insn): boolean => {
+    if (i.nops !== 2) return false;
+    const k = high ? 2 : 0;
+    if (i.k0 === OP_XMM && i.k1 === OP_MEM) {
+      g.xmm = true;
+      const [lo, hi] = load64(g, i);
+      g.emit(`${lane(i.r0, k)} = ${lo}; ${lane(i.r0, k + 1)} = ${hi};`);
+      return true;
+    }
+    if (i.k0 === OP_MEM && i.k1 === OP_XMM) {
+      g.xmm = true;
+      store64(g, i, lane(i.r1, k), lane(i.r1, k + 1));
+      return true;
+    }
+    return false; // movhlps/movlhps (register forms) have their own mnemonics; anything else: the handler
+  };
+}
+TEMPLATES.set(Mnemonic.Movlpd, moveHalf(false));
+TEMPLATES.set(Mnemonic.Movlps, moveHalf(false));
+TEMPLATES.set(Mnemonic.Movhpd, moveHalf(true));
+TEMPLATES.set(Mnemonic.Movhps, moveHalf(true));
