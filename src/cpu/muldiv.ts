@@ -90,6 +90,20 @@ const imul1: Factory = (d) => {
 
 // ------------------------------------------------------------------ two/three-operand imul
 
+/**
+ * The truncated signed product of two- and three-operand imul r64 with its flags (CF = OF =
+ * the product does not fit in 64 bits; SF/ZF/PF from the result): the low half is returned,
+ * the high half left in c.hi. Shared with the JIT (templates.ts) when the flags are live.
+ */
+export function imul64(c: Cpu, xl: number, xh: number, yl: number, yh: number): number {
+  const lo = mulS64(xl, xh, yl, yh);
+  const hi = r64.hi, ext = hi >> 31;
+  const over = r64.hi2lo !== ext || r64.hi2hi !== ext;
+  setArith(c, szp(lo, SZ64, hi) | (over ? CF | OF : 0));
+  c.hi = hi;
+  return lo;
+}
+
 /** imul r, r/m [, imm]: dst = truncated signed product. */
 const imulN: Factory = (d) => {
   const three = d.nops === 3;
@@ -99,11 +113,8 @@ const imulN: Factory = (d) => {
       let xl, xh, yl, yh;
       if (three) { xl = readOperand64(c, i, i.k1, i.r1, a); xh = c.hi; yl = i.imm; yh = i.immHi; }
       else { xl = c.regs[2 * i.r0]; xh = c.regs[2 * i.r0 + 1]; yl = readOperand64(c, i, i.k1, i.r1, a); yh = c.hi; }
-      const lo = mulS64(xl, xh, yl, yh);
-      const hi = r64.hi, ext = hi >> 31;
-      const over = r64.hi2lo !== ext || r64.hi2hi !== ext;
-      c.regs[2 * i.r0] = lo; c.regs[2 * i.r0 + 1] = hi;
-      setArith(c, szp(lo, SZ64, hi) | (over ? CF | OF : 0));
+      const lo = imul64(c, xl, xh, yl, yh);
+      c.regs[2 * i.r0] = lo; c.regs[2 * i.r0 + 1] = c.hi;
     };
   }
   const sz = SZ[d.s0];

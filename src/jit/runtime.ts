@@ -14,8 +14,10 @@ import { fault } from '../cpu/interpreter.js';
 import { cond, getCF } from '../cpu/flags.js';
 import * as alu from '../cpu/alu.js';
 import * as shift from '../cpu/shift.js';
+import { imul64 } from '../cpu/muldiv.js';
 import { mulU32, r64 } from '../cpu/int64.js';
 import { misalignedSse } from '../cpu/sse/vec.js';
+import { twoProdErr, MIN_FAST64, MAX_FAST64 } from '../cpu/sse/softfloat.js';
 
 const scratch = new ArrayBuffer(8);
 const SCRATCH = { i32: new Int32Array(scratch), f32: new Float32Array(scratch), f64: new Float64Array(scratch) };
@@ -38,6 +40,46 @@ export class JitRuntime {
     return misalignedSse();
   }
 
+  /**
+   * The inline SSE arithmetic's answer to "was this result rounded?" while MXCSR.PE is still
+   * clear (templates-sse-float.ts): sets PE when the exact result of `a op b` (op 0 add, 1 sub,
+   * 2 mul, 3 div, 4 sqrt of b) differs from r, and returns true; returns false when it cannot
+   * tell cheaply (the template then runs the handler). Operands and r are finite normals or
+   * zeros. Error-free transformations: TwoSum for add/sub, Dekker's TwoProduct for the others
+   * (valid away from overflow and underflow, hence the range checks). `single`: r is the float
+   * rounding of the double result (inexact if either rounding lost something).
+   */
+  pe(c: Cpu, op: number, a: number, b: number, r: number, single: boolean): boolean {
+    let d = r;
+    if (single) {
+      // The double result, before Math.fround (recomputed: exact for mul).
+      d = op === 0 ? a + b : op === 1 ? a - b : op === 2 ? a * b : op === 3 ? a / b : Math.sqrt(b);
+      if (Math.fround(d) !== d) { c.mxcsr |= 0x20; return true; }
+    }
+    let inexact: boolean;
+    if (op === 0 || op === 1) {
+      const y = op === 1 ? -b : b;
+      const t = d - a;
+      inexact = (a - (d - t)) + (y - t) !== 0;
+    } else if (op === 2) {
+      if (a === 0 || b === 0) return true;
+      const ma = Math.abs(a), mb = Math.abs(b), md = Math.abs(d);
+      if (ma >= MAX_FAST64 || mb >= MAX_FAST64 || md <= MIN_FAST64 || md >= MAX_FAST64) return false;
+      inexact = twoProdErr(a, b, d) !== 0;
+    } else {
+      // div: d*b == a exactly; sqrt: d*d == b exactly.
+      const x = op === 3 ? b : d, want = op === 3 ? a : b;
+      if (want === 0) return true;
+      const md = Math.abs(d), mx = Math.abs(x);
+      if (md >= MAX_FAST64 || mx >= MAX_FAST64 || md <= MIN_FAST64 || mx <= MIN_FAST64) return false;
+      const p = d * x;
+      if (!(Math.abs(p) > MIN_FAST64 && Math.abs(p) < MAX_FAST64)) return false;
+      inexact = p !== want || twoProdErr(d, x, p) !== 0;
+    }
+    if (inexact) c.mxcsr |= 0x20;
+    return true;
+  }
+
   /** A double / float from guest memory outside the fast path (page boundary, protections: faults like a load). */
   readF64(a: number): number {
     const m = this.cache.mem;
@@ -49,6 +91,9 @@ export class JitRuntime {
     SCRATCH.i32[0] = this.cache.mem.read32(a);
     return SCRATCH.f32[0];
   }
+
+  /** imul r64 with live flags: muldiv.ts's definition (low half returned, high half in c.hi). */
+  readonly imul64 = imul64;
 
   /** Low 64 bits of a 64x64 multiply (imul r64 with dead flags): low half returned, high in `hi`. */
   mulLo64(al: number, ah: number, bl: number, bh: number): number {

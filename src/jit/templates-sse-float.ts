@@ -7,10 +7,11 @@
  * rules, MXCSR exception flags). A template computes the common case with JavaScript's own
  * IEEE arithmetic and falls back to that handler (a light call) for everything else, so the
  * fast path only has to be exact where it is taken:
- *   - MXCSR is exactly "round to nearest, DAZ and FTZ off, every exception masked, PE already
- *     set": (mxcsr & 0xffe0) === 0x1fa0. Then the only flag an ordinary result could raise is
- *     the sticky PE, which is already set. (A program's first inexact operation takes the slow
- *     path, which sets PE.)
+ *   - MXCSR is "round to nearest, DAZ and FTZ off, every exception masked":
+ *     (mxcsr & 0xffc0) === 0x1f80. Then the only flag an ordinary result can raise is the
+ *     sticky PE: nothing to do once it is set; while it is clear (programs whose arithmetic is
+ *     all exact, like integer-valued matrices), X.pe checks the result with an error-free
+ *     transformation and sets PE if it was rounded (or sends the instruction to the handler).
  *   - every operand and every result is finite and normal, or zero (normal64/normal32), and
  *     a product or quotient is zero only when an operand is: so no NaN (no payload or sign rules
  *     to follow, no IE), no denormal (DE, UE, DAZ/FTZ), no infinity or overflow (OE, ZE).
@@ -42,8 +43,9 @@ const EXPR: Record<Op, (a: string, b: string) => string> = {
 const normal64 = (x: string) => `(${x} === 0 || (Math.abs(${x}) >= 2.2250738585072014e-308 && Math.abs(${x}) <= 1.7976931348623157e308))`;
 const normal32 = (x: string) => `(${x} === 0 || (Math.abs(${x}) >= 1.1754943508222875e-38 && Math.abs(${x}) <= 3.4028234663852886e38))`;
 
-/** The fast-path MXCSR: RC nearest, no DAZ/FTZ, all exceptions masked, PE set. */
-const MXCSR_FAST = '(c.mxcsr & 0xffe0) === 0x1fa0';
+/** The fast-path MXCSR: RC nearest, no DAZ/FTZ, all exceptions masked (any sticky flags). */
+const MXCSR_FAST = '(c.mxcsr & 0xffc0) === 0x1f80';
+const OP_CODE: Record<Op, number> = { add: 0, sub: 1, mul: 2, div: 3, sqrt: 4 };
 
 /**
  * Loads `n` lanes of `bytes` each from the memory operand (doubles: 8, floats: 4) into fresh
@@ -92,6 +94,8 @@ function arith(op: Op, pd: boolean, scalar: boolean) {
       if (op === 'mul') checks.push(`(${r[k]} !== 0 || ${a[k]} === 0 || ${b[k]} === 0)`);
       if (op === 'div') checks.push(`(${r[k]} !== 0 || ${a[k]} === 0)`);
     }
+    // Last: PE already set, or X.pe could tell for every lane (it sets PE for a rounded one).
+    checks.push(`((c.mxcsr & 0x20) !== 0 || (${a.map((x, k) => `X.pe(c, ${OP_CODE[op]}, ${x}, ${b[k]}, ${r[k]}, ${!pd})`).join(' && ')}))`);
     g.emit(`if (${checks.join(' && ')}) { ${r.map((t, k) => `${V}[${i.r0 * per + k}] = ${t};`).join(' ')} } else {`);
     emitLightCall(g, i, g.k);
     g.emit('}');

@@ -56,7 +56,8 @@ function move128(aligned: boolean) {
     return true;
   };
 }
-for (const m of [Mnemonic.Movaps, Mnemonic.Movapd, Mnemonic.Movdqa]) TEMPLATES.set(m, move128(true));
+// movntdq/movntps/movntpd: aligned stores (the non-temporal hint changes nothing we model).
+for (const m of [Mnemonic.Movaps, Mnemonic.Movapd, Mnemonic.Movdqa, Mnemonic.Movntdq, Mnemonic.Movntps, Mnemonic.Movntpd]) TEMPLATES.set(m, move128(true));
 for (const m of [Mnemonic.Movups, Mnemonic.Movupd, Mnemonic.Movdqu, Mnemonic.Lddqu]) TEMPLATES.set(m, move128(false));
 
 /** dst = op(dst lane, src lane) for each of the four int32 lanes (legacy SSE: m128 aligned). */

@@ -674,13 +674,20 @@ TEMPLATES.set(Mnemonic.Ror, rotateTpl('ror'));
 TEMPLATES.set(Mnemonic.Imul, (g, i) => {
   if (i.nops < 2 || (i.s0 !== 4 && i.s0 !== 8)) return false;
   if (i.s0 === 8) {
-    if (g.flagsLive(ARITH_FLAGS)) return false; // the handler computes the overflow flags
     const a = i.msize ? g.ea(i) : null;
     const three = i.nops === 3;
     const [xl, xh] = three ? g.src64(i, i.k1, i.r1, a) : [g.lo(i.r0), g.hi(i.r0)];
     const [yl, yh] = three ? [String(i.imm), String(i.immHi)] : g.src64(i, i.k1, i.r1, a);
     const rl = g.t(), rh = g.t();
-    g.emit(`${rl} = X.mulLo64(${xl}, ${xh}, ${yl}, ${yh}); ${rh} = X.hi;`);
+    if (g.flagsLive(ARITH_FLAGS)) {
+      // muldiv.ts computes value and flags together (eager flags, no register write-back).
+      const txl = g.t(), txh = g.t(), tyl = g.t(), tyh = g.t();
+      g.emit(`${txl} = ${xl}; ${txh} = ${xh}; ${tyl} = ${yl}; ${tyh} = ${yh};`);
+      g.eagerFlags(true, `X.imul64(c, ${txl}, ${txh}, ${tyl}, ${tyh})`, rl);
+      g.emit(`${rh} = c.hi;`);
+    } else {
+      g.emit(`${rl} = X.mulLo64(${xl}, ${xh}, ${yl}, ${yh}); ${rh} = X.hi;`);
+    }
     g.flags = null;
     g.write64(i.r0, rl, rh);
     return true;

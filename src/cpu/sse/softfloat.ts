@@ -225,7 +225,7 @@ function isqrt(n: bigint): bigint {
 
 const SPLIT = 134217729; // 2^27 + 1
 /** Dekker TwoProduct: returns the low part of a*b (exact when no overflow/underflow). */
-function twoProdErr(a: number, b: number, p: number): number {
+export function twoProdErr(a: number, b: number, p: number): number {
   let t = SPLIT * a;
   const ah = t - (t - a), al = a - ah;
   t = SPLIT * b;
@@ -258,7 +258,8 @@ function directed(r: number, dir: number, rc: number, next: (x: number, up: bool
   }
 }
 
-const MIN_FAST64 = 2 ** -960, MAX_FAST64 = 2 ** 995, NORMAL64 = 2 ** -1021;
+export const MIN_FAST64 = 2 ** -960, MAX_FAST64 = 2 ** 995;
+const NORMAL64 = 2 ** -1021;
 const NORMAL32 = 2 ** -125, MAX32 = 2 ** 127;
 
 // ------------------------------------------------------------------ binary64
