@@ -88,30 +88,27 @@ export class Thread {
   waitEvent(queue: WaitQueue | null, deadlineNs: bigint | null): Promise<boolean> {
     const k = this.process.kernel;
     let woken = false;
-    let timer: ReturnType<typeof setTimeout> | null = null;
+    let timer: HostDeadline | null = null;
     let cb: (() => void) | null = null;
     const clear = () => {
       if (cb && queue) queue.remove(cb);
-      if (timer) { clearTimeout(timer); timer = null; k.hostTimers--; }
+      timer?.cancel();
+      timer = null;
       this.virtualDeadline = null;
     };
     return this.waitFor((settle) => {
       cb = () => { woken = true; clear(); settle(); };
       queue?.add(cb);
       if (deadlineNs !== null) {
-        const fire = () => { timer = null; clear(); settle(); };
         if (k.sleep) this.virtualDeadline = { atNs: deadlineNs, fire: () => { clear(); settle(); } };
-        else {
-          k.hostTimers++;
-          timer = setTimeout(() => { k.hostTimers--; fire(); }, Math.max(0, Number(deadlineNs - k.config.monotonicNs()) / 1e6));
-        }
+        else timer = new HostDeadline(k, deadlineNs, () => { timer = null; clear(); settle(); });
       }
     }, clear).then(() => woken);
   }
 
   /** Interruptible sleep on the host clock (virtual clock in deterministic mode). */
   sleepMs(ms: number): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | null = null;
+    let timer: HostDeadline | null = null;
     const k = this.process.kernel;
     if (k.sleep) {
       // Deterministic mode: the sleep ends when the scheduler advances virtual time to it.
@@ -119,10 +116,42 @@ export class Thread {
       return this.waitFor((settle) => { this.virtualDeadline = { atNs, fire: settle }; }, () => { this.virtualDeadline = null; });
     }
     return this.waitFor((settle) => {
-      k.hostTimers++;
-      timer = setTimeout(() => { k.hostTimers--; timer = null; settle(); }, Math.max(0, ms));
+      timer = new HostDeadline(k, k.config.monotonicNs() + BigInt(Math.round(ms * 1e6)), () => { timer = null; settle(); });
     }, () => {
-      if (timer) { clearTimeout(timer); k.hostTimers--; timer = null; }
+      timer?.cancel();
+      timer = null;
     });
+  }
+}
+
+/**
+ * A host timer that fires once CLOCK_MONOTONIC has reached `deadlineNs`. Node's timers can fire
+ * up to a millisecond early by the high-resolution clock (libuv schedules from its cached loop
+ * time, in whole milliseconds), so a guest timing its own select/poll/nanosleep timeout saw
+ * short waits: the timer is re-armed for the rest until the deadline has really passed.
+ * Counted in `kernel.hostTimers` while armed (the scheduler's deadlock detection reads it).
+ */
+export class HostDeadline {
+  private timer: ReturnType<typeof setTimeout> | null;
+  constructor(private readonly k: { hostTimers: number; config: { monotonicNs: () => bigint } }, private readonly deadlineNs: bigint,
+    private readonly fire: () => void) {
+    k.hostTimers++;
+    this.timer = setTimeout(() => this.check(), Math.max(0, Math.ceil(this.leftMs())));
+  }
+  private leftMs(): number {
+    return Number(this.deadlineNs - this.k.config.monotonicNs()) / 1e6;
+  }
+  private check(): void {
+    const left = this.leftMs();
+    if (left > 0) { this.timer = setTimeout(() => this.check(), Math.ceil(left)); return; }
+    this.timer = null;
+    this.k.hostTimers--;
+    this.fire();
+  }
+  cancel(): void {
+    if (this.timer === null) return;
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.k.hostTimers--;
   }
 }

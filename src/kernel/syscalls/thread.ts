@@ -67,7 +67,8 @@ function doClone(t: Thread, args: CloneArgs): number {
 }
 
 sys(56, 'clone', [a('flags', 'flags', { flags: CLONE_FLAG_NAMES }), a('stack', 'ptr'), a('parent_tid', 'ptr'), a('child_tid', 'ptr'), a('tls', 'ptr')],
-  (t, flags, stack, ptid, ctid, tls) => doClone(t, { flags: flags & ~CSIGNAL, stack, ptid, ctid, tls, exitSignal: flags & CSIGNAL }));
+  (t, flags, stack, ptid, ctid, tls) => doClone(t, { flags: flags & ~CSIGNAL, stack, ptid, ctid, tls, exitSignal: flags & CSIGNAL }),
+  { support: 'partial', note: 'threads (CLONE_VM|CLONE_SIGHAND|CLONE_THREAD); a new process (fork-style clone) is -ENOSYS' });
 
 /** clone3(struct clone_args *, size): flags 0, pidfd 8, child_tid 16, parent_tid 24, exit_signal 32, stack 40, stack_size 48, tls 56, set_tid 64... */
 sys(435, 'clone3', [a('cl_args', 'ptr'), a('size', 'size')], (t, p, size) => {
@@ -82,7 +83,7 @@ sys(435, 'clone3', [a('cl_args', 'ptr'), a('size', 'size')], (t, p, size) => {
   return doClone(t, {
     flags: Number(flags), stack: stack ? stack + stackSize : 0, ptid: u(24), ctid: u(16), tls: u(56), exitSignal: u(32),
   });
-});
+}, { support: 'partial', note: 'threads only, like clone; set_tid is -EINVAL' });
 
 // ------------------------------------------------------------------ exit
 
