@@ -545,19 +545,7 @@ function shiftTpl(op: 'shl' | 'shr' | 'sar'): Template {
       const n = count & 63;
       const [xl, xh] = g.src64(i, i.k0, i.r0, a);
       if (n === 0) return true;
-      const rl = g.t(), rh = g.t(), txl = g.t(), txh = g.t();
-      g.emit(`${txl} = ${xl}; ${txh} = ${xh};`);
-      const call = `X.shift.${op}64(c, ${txl}, ${txh}, ${n})`;
-      if (live) {
-        g.eagerFlags(true, call, rl);
-        g.emit(`${rh} = c.hi;`);
-      } else {
-        g.eagerFlags(false, call, rl);
-        emitShift64(g, op, n, txl, txh, rl, rh);
-      }
-      g.flags = null;
-      g.dst64(i.k0, i.r0, a, rl, rh);
-      if (memTarget(i)) smcCheck(g, i.next, g.k);
+      byConstant64(g, i, a, xl, xh, op, n, live, (txl, txh, rl, rh) => emitShift64(g, op, n, txl, txh, rl, rh));
       return true;
     }
     const size = i.s0;
@@ -590,6 +578,28 @@ function shiftTpl(op: 'shl' | 'shr' | 'sar'): Template {
     if (memTarget(i)) smcCheck(g, i.next, g.k);
     return true;
   };
+}
+
+/**
+ * A 64-bit shift or rotate by a constant n (1..63) of x (xl, xh): shift.ts's `op`64 computes
+ * value and flags when the flags are live; otherwise `value` emits the value alone (rl, rh) and
+ * the call is kept for the fault path. Then the destination is written.
+ */
+function byConstant64(g: Gen, i: Insn, a: string | null, xl: string, xh: string, op: string, n: number, live: boolean,
+  value: (txl: string, txh: string, rl: string, rh: string) => void): void {
+  const rl = g.t(), rh = g.t(), txl = g.t(), txh = g.t();
+  g.emit(`${txl} = ${xl}; ${txh} = ${xh};`);
+  const call = `X.shift.${op}64(c, ${txl}, ${txh}, ${n})`;
+  if (live) {
+    g.eagerFlags(true, call, rl);
+    g.emit(`${rh} = c.hi;`);
+  } else {
+    g.eagerFlags(false, call, rl);
+    value(txl, txh, rl, rh);
+  }
+  g.flags = null;
+  g.dst64(i.k0, i.r0, a, rl, rh);
+  if (memTarget(i)) smcCheck(g, i.next, g.k);
 }
 
 /** The value part of 64-bit shifts by a constant (shift.ts computes it together with the flags). */
@@ -627,23 +637,13 @@ function rotateTpl(op: 'rol' | 'ror'): Template {
       const n = count & 63;
       const [xl, xh] = g.src64(i, i.k0, i.r0, a);
       if (n === 0) return true;
-      const rl = g.t(), rh = g.t(), txl = g.t(), txh = g.t();
-      g.emit(`${txl} = ${xl}; ${txh} = ${xh};`);
-      const call = `X.shift.${op}64(c, ${txl}, ${txh}, ${n})`;
-      if (live) {
-        g.eagerFlags(true, call, rl);
-        g.emit(`${rh} = c.hi;`);
-      } else {
-        g.eagerFlags(false, call, rl);
+      byConstant64(g, i, a, xl, xh, op, n, live, (txl, txh, rl, rh) => {
         const left = op === 'rol' ? n : 64 - n; // ror by n = rol by 64 - n
         const [hl, hh] = left < 32 ? [txl, txh] : [txh, txl]; // rol by 32 swaps the halves
         const m = left & 31;
         g.emit(m === 0 ? `${rl} = ${hl}; ${rh} = ${hh};`
           : `${rl} = (${hl} << ${m}) | (${hh} >>> ${32 - m}); ${rh} = (${hh} << ${m}) | (${hl} >>> ${32 - m});`);
-      }
-      g.flags = null;
-      g.dst64(i.k0, i.r0, a, rl, rh);
-      if (memTarget(i)) smcCheck(g, i.next, g.k);
+      });
       return true;
     }
     const size = i.s0;
