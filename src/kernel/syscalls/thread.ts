@@ -5,7 +5,7 @@
  * 0x7d0f00; CHILD_CLEARTID + futex wake is what pthread_join waits on).
  */
 import { sys, a, SyscallError } from '../syscall-table.js';
-import type { Thread } from '../thread.js';
+import { type Thread, HostDeadline } from '../thread.js';
 import type { Process } from '../process.js';
 import { EINVAL, EAGAIN, ETIMEDOUT, ENOSYS, EFAULT, ESRCH, EPERM, EDEADLK } from '../errno.js';
 import { copyIn, copyOut, read32, write32 } from '../guest-mem.js';
@@ -209,7 +209,7 @@ function futexWait(t: Thread, addr: number, val: number, deadlineNs: bigint | nu
   const map = waiters(p);
   const w: FutexWaiter = { bitset, settle: () => {}, addr };
   let timedOut = false;
-  let timer: ReturnType<typeof setTimeout> | null = null;
+  let timer: HostDeadline | null = null;
   const k = p.kernel;
   const remove = () => {
     const list = map.get(w.addr);
@@ -218,24 +218,23 @@ function futexWait(t: Thread, addr: number, val: number, deadlineNs: bigint | nu
       if (i >= 0) list.splice(i, 1);
       if (list.length === 0) map.delete(w.addr);
     }
-    if (timer) { clearTimeout(timer); timer = null; k.hostTimers--; }
+    timer?.cancel();
+    timer = null;
     t.virtualDeadline = null;
   };
   const wait = t.waitFor((settle) => {
-    w.settle = () => { if (timer) { clearTimeout(timer); timer = null; k.hostTimers--; } t.virtualDeadline = null; settle(); };
+    w.settle = () => { timer?.cancel(); timer = null; t.virtualDeadline = null; settle(); };
     const list = map.get(addr) ?? [];
     list.push(w);
     map.set(addr, list);
     if (deadlineNs !== null) {
       const now = clockNs(t, clock);
-      const ms = now === null ? 0 : Number(deadlineNs - now) / 1e6;
-      if (k.sleep) {
-        // Deterministic mode: the timeout elapses in virtual time when the thread is the only way forward.
-        t.virtualDeadline = { atNs: k.config.monotonicNs() + (deadlineNs - (now ?? 0n)), fire: () => { timedOut = true; remove(); settle(); } };
-      } else {
-        k.hostTimers++;
-        timer = setTimeout(() => { timer = null; k.hostTimers--; timedOut = true; remove(); settle(); }, Math.max(0, ms));
-      }
+      // The deadline on CLOCK_MONOTONIC (the futex's clock may be CLOCK_REALTIME).
+      const atNs = k.config.monotonicNs() + (now === null ? 0n : deadlineNs - now);
+      const fire = () => { timer = null; timedOut = true; remove(); settle(); };
+      // Deterministic mode: the timeout elapses in virtual time when the thread is the only way forward.
+      if (k.sleep) t.virtualDeadline = { atNs, fire };
+      else timer = new HostDeadline(k, atNs, fire);
     }
   }, () => {
     remove();
@@ -316,24 +315,23 @@ function lockPi(t: Thread, addr: number, deadlineNs: bigint | null, clock: numbe
   const w: PiWaiter = { t, settle: () => {} };
   let timedOut = false;
   const k = t.process.kernel;
-  let timer: ReturnType<typeof setTimeout> | null = null;
+  let timer: HostDeadline | null = null;
   const leave = () => {
     const i = q.indexOf(w);
     if (i >= 0) q.splice(i, 1);
-    if (timer) { clearTimeout(timer); timer = null; k.hostTimers--; }
+    timer?.cancel();
+    timer = null;
     t.virtualDeadline = null;
   };
   const wait = t.waitFor((settle) => {
-    w.settle = () => { if (timer) { clearTimeout(timer); timer = null; k.hostTimers--; } t.virtualDeadline = null; settle(); };
+    w.settle = () => { timer?.cancel(); timer = null; t.virtualDeadline = null; settle(); };
     q.push(w);
     if (deadlineNs !== null) {
       const now = clockNs(t, clock) ?? 0n;
-      const fire = () => { timedOut = true; leave(); settle(); };
-      if (k.sleep) t.virtualDeadline = { atNs: k.config.monotonicNs() + (deadlineNs - now), fire };
-      else {
-        k.hostTimers++;
-        timer = setTimeout(() => { timer = null; k.hostTimers--; fire(); }, Math.max(0, Number(deadlineNs - now) / 1e6));
-      }
+      const atNs = k.config.monotonicNs() + (deadlineNs - now);
+      const fire = () => { timer = null; timedOut = true; leave(); settle(); };
+      if (k.sleep) t.virtualDeadline = { atNs, fire };
+      else timer = new HostDeadline(k, atNs, fire);
     }
   }, () => {
     leave();
