@@ -17,7 +17,7 @@ import * as shift from '../cpu/shift.js';
 import { imul64 } from '../cpu/muldiv.js';
 import { mulU32, r64 } from '../cpu/int64.js';
 import { misalignedSse } from '../cpu/sse/vec.js';
-import { twoProdErr, MIN_FAST64, MAX_FAST64 } from '../cpu/sse/softfloat.js';
+import { twoSumErr, twoProdErr, MIN_FAST64, MAX_FAST64 } from '../cpu/sse/softfloat.js';
 
 const scratch = new ArrayBuffer(8);
 const SCRATCH = { i32: new Int32Array(scratch), f32: new Float32Array(scratch), f64: new Float64Array(scratch) };
@@ -58,9 +58,7 @@ export class JitRuntime {
     }
     let inexact: boolean;
     if (op === 0 || op === 1) {
-      const y = op === 1 ? -b : b;
-      const t = d - a;
-      inexact = (a - (d - t)) + (y - t) !== 0;
+      inexact = twoSumErr(a, op === 1 ? -b : b, d) !== 0;
     } else if (op === 2) {
       if (a === 0 || b === 0) return true;
       const ma = Math.abs(a), mb = Math.abs(b), md = Math.abs(d);

@@ -223,6 +223,12 @@ function isqrt(n: bigint): bigint {
 
 // ------------------------------------------------------------------ error-free transformations
 
+/** Knuth's TwoSum: the exact error a + b - s of the rounded sum s = a + b (no overflow). */
+export function twoSumErr(a: number, b: number, s: number): number {
+  const t = s - a;
+  return (a - (s - t)) + (b - t);
+}
+
 const SPLIT = 134217729; // 2^27 + 1
 /** Dekker TwoProduct: returns the low part of a*b (exact when no overflow/underflow). */
 export function twoProdErr(a: number, b: number, p: number): number {
@@ -325,8 +331,7 @@ export function op64(op: number, al: number, ah: number, bl: number, bh: number,
       r = a + bb;
       if (r === 0) { if (a !== 0 || bb !== 0) { setF64(mode.rc === RC_DOWN ? -0 : 0); return; } if (mode.rc === RC_DOWN && (Object.is(a, -0) || Object.is(bb, -0))) { setF64(-0); return; } setF64(r); return; }
       if (Math.abs(r) > NORMAL64 && Math.abs(r) < 2 ** 1023) {
-        const t = r - a;
-        const e = (a - (r - t)) + (bb - t);
+        const e = twoSumErr(a, bb, r);
         dir = e > 0 ? 1 : e < 0 ? -1 : 0;
       }
       break;
@@ -414,8 +419,7 @@ export function op32(op: number, ab: number, bb: number, mode: Mode): void {
       const y = op === OP_SUB ? -b : b;
       d = a + y;
       if (d === 0) { if (a !== 0 || y !== 0) { setF32(mode.rc === RC_DOWN ? -0 : 0); return; } if (mode.rc === RC_DOWN && (Object.is(a, -0) || Object.is(y, -0))) { setF32(-0); return; } setF32(d); return; }
-      const t = d - a;
-      e = (a - (d - t)) + (y - t);
+      e = twoSumErr(a, y, d);
       break;
     }
     case OP_MUL: d = a * b; if (d === 0) { setF32(d); return; } break; // exact: 24x24 bits
