@@ -224,6 +224,7 @@ export async function run(
 
   const exit = proc.exit!;
   const syscalls: Record<string, { count: number; ns: number }> = {};
+  kernel.settleSyscallStats();
   for (const [name, s] of kernel.syscallStats) syscalls[name] = { count: s.count, ns: s.ns };
   const result: RunResult = {
     exitCode: exit.signal ? null : exit.code ?? 0,

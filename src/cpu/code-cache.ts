@@ -87,5 +87,6 @@ function nativeBlock(mem: import('../memory/memory.js').Memory, addr: number, fn
   i.exec = (c) => fn(c);
   const b = new Block(addr, [i], addr + 1);
   b.noJit = true;
+  b.native = true;
   return b;
 }

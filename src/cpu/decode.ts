@@ -203,6 +203,12 @@ export class Block {
    * indirect branches: ret, jmp/call through a register or memory). 0 = not seen yet.
    */
   lastSuccessor = 0;
+  /**
+   * A native entry (CodeCache.natives: the vDSO's functions): its one instruction runs
+   * JavaScript that performs a whole call including its `ret`. Never compiled on its own, but
+   * compiled code calls it in place (codegen.ts emitNative).
+   */
+  native = false;
   constructor(readonly addr: number, readonly insns: Insn[], readonly end: number) {}
 }
 

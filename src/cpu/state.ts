@@ -22,6 +22,11 @@ export const enum Exit {
   Budget = 2,
   /** A CPU exception: see Cpu.fault for the signal. */
   Fault = 3,
+  /**
+   * Compiled code ran a syscall itself (JitRuntime.sys) and the scheduler must take over: the
+   * call blocked, yielded, or something else needs the scheduler before the thread goes on.
+   */
+  SyscallDone = 4,
 }
 
 /** A CPU exception the kernel turns into a signal (SIGSEGV, SIGILL, SIGFPE, SIGTRAP, SIGBUS). */

@@ -58,6 +58,12 @@ const RELOAD = '\u0001RELOAD';
 const SYNCF = '\u0001SYNCF';
 const LOADF = '\u0001LOADF';
 const WB = '\u0001WB';
+/** Stores of every register the region modifies (the region-wide set, known at the end). */
+const FLUSH_DIRTY = '\u0001FLUSHDIRTY';
+/** Reloads of rax, rcx and r11 after a syscall, for those the region keeps in locals. */
+const SYSCALL_RELOAD = '\u0001SYSRELOAD';
+/** Reloads of rax, rcx, rsp and r11 after a native entry, for those the region keeps in locals. */
+const NATIVE_RELOAD = '\u0001NATRELOAD';
 /** Flag-record locals mirroring Cpu.fop/fa/fb/fr/faHi/fbHi/frHi/fcf/rflags. */
 const FLAG_LOCALS: [string, string][] = [
   ['fop', 'fop'], ['fa', 'fa'], ['fb', 'fb'], ['fr', 'fr'], ['fah', 'faHi'], ['fbh', 'fbHi'], ['frh', 'frHi'], ['fcf', 'fcf'], ['frf', 'rflags'],
@@ -261,6 +267,8 @@ export class Gen {
   stores = false;
   /** Templates access the XMM registers (declares `XM`). */
   xmm = false;
+  /** The region continues after syscalls (emitSyscall). */
+  syscalls = false;
   /** Templates compute on XMM floats (declares the views `XF`, `XS`). */
   xmmFloat = false;
 
@@ -447,12 +455,18 @@ export function generate(region: Region): Compiled {
   const flagSet = g.allFlags ? FLAG_LOCALS : FLAG_LOCALS.filter(([l]) => g.flagsAssigned.has(l));
   const syncText = flagSet.map(([l, f]) => `c.${f} = ${l};`).join(' ');
   const loadText = flagSet.map(([l, f]) => `${l} = c.${f};`).join(' ');
+  const dirtyText = [...g.dirty].sort((x, y) => x - y).map((r) => `R[${2 * r}] = r${r}l; R[${2 * r + 1}] = r${r}h;`).join(' ');
+  const sysReloadText = SYSCALL_CHANGED.filter((r) => g.used.has(r)).map((r) => `r${r}l = R[${2 * r}]; r${r}h = R[${2 * r + 1}];`).join(' ');
+  const nativeReloadText = NATIVE_CHANGED.filter((r) => g.used.has(r)).map((r) => `r${r}l = R[${2 * r}]; r${r}h = R[${2 * r + 1}];`).join(' ');
   const wbText = (g.anyCall ? regs : [...g.dirty].sort((x, y) => x - y)).map((r) => `R[${2 * r}] = r${r}l; R[${2 * r + 1}] = r${r}h;`).join(' ');
   const expand = (line: string): string => {
     if (line === FLUSH) return flushText;
     if (line === RELOAD) return reloadText;
     if (line === SYNCF) return syncText;
     if (line === LOADF) return loadText;
+    if (line === FLUSH_DIRTY) return dirtyText;
+    if (line === SYSCALL_RELOAD) return sysReloadText;
+    if (line === NATIVE_RELOAD) return nativeReloadText;
     // Every exit also publishes the number of blocks executed in this call (`bc`).
     return line.replaceAll(SYNCF, syncText).replaceAll(WB, wbText).replaceAll('c.icount += ic', 'c.blocks += bc; c.icount += ic');
   };
@@ -475,7 +489,8 @@ export function generate(region: Region): Compiled {
     flagDecl,
     temps,
     'let pc = 0, ic = 0, bc = 0, xs = -1;',
-    'const lim = X.limit - c.icount;',
+    // A syscall continuing in the region moves the budget's origin (emitSyscall).
+    `${g.syscalls ? 'let' : 'const'} lim = X.limit - c.icount;`,
     'let S = IX(L);',
     'try {',
     'dispatch: for (;;) switch (S) {',
@@ -600,6 +615,14 @@ function fallback(g: Gen, i: Insn, k: number, isLast: boolean): void {
     return;
   }
   g.emit(`pc = ${g.pcOf(k)};`);
+  if (isLast && i.mnemonic === Mnemonic.Syscall) {
+    emitSyscall(g, i, k);
+    return;
+  }
+  if (g.block.native) {
+    emitNative(g, i, k);
+    return;
+  }
   if (isLast) {
     if (FALLBACK_PROFILE) g.emit(`X.countFallback(I[${g.blockIndex}][${k}], 1);`);
     callWithState(g);
@@ -612,6 +635,59 @@ function fallback(g: Gen, i: Insn, k: number, isLast: boolean): void {
   }
   emitHandlerCall(g, i, k);
 }
+
+/**
+ * `syscall` (its handler sets rcx and r11 and asks for the kernel), then the kernel itself
+ * through X.sys, and, when the scheduler lets the thread go on (the call did not block, no
+ * signal is pending, the slice has budget left: Scheduler.syscallFromCompiledCode), the code
+ * after it, in this region. Leaving the region for every syscall and entering it again cost
+ * about half of an emulated gettid (bench/syscall-hooks.mjs). The retired instructions are
+ * published first: the kernel reads them (deterministic time, the slice's end).
+ */
+function emitSyscall(g: Gen, i: Insn, k: number): void {
+  if (FALLBACK_PROFILE) g.emit(`X.countFallback(I[${g.blockIndex}][${k}], 1);`);
+  // The kernel may read any register (clone copies them all, signal frames save them): every
+  // register the region modifies goes to the Cpu, with the flags (r11 gets RFLAGS).
+  g.syscalls = true;
+  g.emit(FLUSH_DIRTY);
+  g.syncFlags();
+  g.emit(`c.rip = ${i.next};`);
+  g.emit(`I[${g.blockIndex}][${k}].exec(c, I[${g.blockIndex}][${k}]);`);
+  g.flags = null;
+  // ic restarts so that branchTo's `ic += k + 1` below counts nothing twice.
+  g.emit(`ic += ${k + 1}; c.icount += ic; lim -= ic; ic = ${-(k + 1)}; bc = 0;`);
+  g.emit('if (!X.sys(c)) return null;');
+  // Going on, only rax (the result), rcx and r11 (the instruction's) can differ from the
+  // locals: the calls that replace the register file (rt_sigreturn, execve) make X.sys false,
+  // and the flags stay as they were.
+  g.emit(SYSCALL_RELOAD);
+  for (const r of SYSCALL_CHANGED) g.hiZero[r] = false;
+  branchTo(g, i.next);
+}
+
+/** Registers a syscall that lets compiled code go on may change (emitSyscall). */
+const SYSCALL_CHANGED = [0, 1, 11];
+
+/**
+ * A native entry block (the vDSO's functions, Block.native): its JavaScript reads the argument
+ * registers and the stack, writes memory, rax and rsp (its `ret`), and sets rip to the return
+ * address, which usually is a block of this region: the call then never leaves the region.
+ * A hooked entry asks for the real syscall instead (c.exit): the region leaves, as the
+ * interpreter would, with rip at the image's `ret`.
+ */
+function emitNative(g: Gen, i: Insn, k: number): void {
+  g.emit(FLUSH_DIRTY);
+  g.syncFlags(); // a hooked entry puts RFLAGS in r11
+  g.emit(`I[${g.blockIndex}][${k}].exec(c, I[${g.blockIndex}][${k}]);`);
+  g.emit(`if (c.exit !== 0) { c.icount += ic + ${k + 1}; return null; }`);
+  g.emit(NATIVE_RELOAD);
+  for (const r of NATIVE_CHANGED) g.hiZero[r] = false;
+  smcCheckAfterCall(g, i.next, k);
+  exitDynamic(g, 'c.rip');
+}
+
+/** Registers a native entry may change: rax, rsp, and rcx/r11 when hooked (emitNative). */
+const NATIVE_CHANGED = [0, 1, 4, 11];
 
 /** Before a handler that may read or write anything: the Cpu gets every register and the flags. */
 function callWithState(g: Gen): void {

@@ -88,7 +88,7 @@ export class Engine {
         continue;
       }
       if (b.count >= threshold && !b.noJit) {
-        this.compile(b);
+        this.compile(b, c);
         if (b.compiled !== null) continue;
       }
       const before = c.icount;
@@ -106,7 +106,7 @@ export class Engine {
    * every block of the region that has no compiled entry yet; blocks already compiled keep
    * theirs (re-installing would make regions that share blocks recompile each other forever).
    */
-  compile(b: Block): void {
+  compile(b: Block, c: Cpu): void {
     const t0 = performance.now();
     const region = formRegion(this.cache, b, this.opts.threshold);
     try {
@@ -114,6 +114,7 @@ export class Engine {
       if (DUMP) process.stderr.write(`--- region 0x${b.addr.toString(16)} (${region.blocks.length} blocks)\n${g.source}\n`);
       const factory = new Function('X', 'm', 'I', 'BLOCKS', g.source) as RegionFactory;
       const fn = factory(this.rt, this.cache.mem, region.blocks.map((x) => x.insns), region.blocks);
+      primeExit(fn, c, g.source.length);
       const compiled = { blocks: region.blocks, dead: false };
       for (const x of region.blocks) {
         x.regions.push(compiled);
@@ -153,7 +154,8 @@ export const MAX_REGION_INSNS = 60;
  * calls and profiled indirect targets keeps a caller, its callees (qsort's comparison function,
  * memcpy behind an IRELATIVE jump) and their returns inside one JavaScript function: an
  * indirect branch whose target is in the region continues through the region's switch instead
- * of writing every register back and going through the dispatcher.
+ * of writing every register back and going through the dispatcher. Native entries (the vDSO's
+ * functions) join like any block: a call to clock_gettime then runs without leaving the region.
  */
 export function formRegion(cache: CodeCache, entry: Block, threshold = DEFAULT_JIT.threshold): Region {
   const blocks: Block[] = [entry];
@@ -162,27 +164,55 @@ export function formRegion(cache: CodeCache, entry: Block, threshold = DEFAULT_J
   // run is compiled without type feedback, and reaching it later deoptimises the whole region.
   const warm = Math.max(1, threshold >> 2);
   let insns = entry.insns.length;
-  for (let q = 0; q < blocks.length && blocks.length < MAX_REGION_BLOCKS; q++) {
+  // Native entries do not count: they are one call each, and a vDSO call would otherwise cost
+  // the caller's loop the block that completes it (glibc's clock_gettime returns through one).
+  let counted = 1;
+  for (let q = 0; q < blocks.length && counted < MAX_REGION_BLOCKS; q++) {
     const last = blocks[q].insns[blocks[q].insns.length - 1];
     const succ: number[] = [];
     const observed = blocks[q].lastSuccessor;
-    if (last.cc >= 0 && last.target) succ.push(last.target, last.next);
+    if (blocks[q].native) succ.push(observed); // where the entry returned to
+    else if (last.cc >= 0 && last.target) succ.push(last.target, last.next);
     else if (last.mnemonic === Mnemonic.Jmp) succ.push(last.target || observed);
     else if (last.mnemonic === Mnemonic.Call) succ.push(last.target || observed, last.next);
     else if (last.mnemonic === Mnemonic.Ret) succ.push(observed);
-    else if (last.mnemonic !== Mnemonic.Syscall) succ.push(last.next);
+    else succ.push(last.next); // also after a syscall: compiled code continues there (emitSyscall)
     for (const t of succ) {
       if (t === 0 || byAddr.has(t)) continue;
       const s = cache.blocks.get(t);
-      if (!s || !s.valid || s.noJit || (s.count < warm && s.compiled === null)) continue;
+      if (!s || !s.valid || (s.noJit && !s.native) || (s.count < warm && s.compiled === null)) continue;
       if (insns + s.insns.length > MAX_REGION_INSNS) continue;
       insns += s.insns.length;
       blocks.push(s);
       byAddr.set(t, s);
-      if (blocks.length >= MAX_REGION_BLOCKS) break;
+      if (!s.native) counted++;
+      if (counted >= MAX_REGION_BLOCKS) break;
     }
   }
   return { entry, blocks, byAddr };
+}
+
+/**
+ * Runs the region's common exit, without executing any block, so that V8 has type feedback for
+ * it before optimising the function. Otherwise a region whose loop V8 compiled on the stack
+ * (OSR) before any exit had run deoptimised at its first exit ("insufficient type feedback" at
+ * the write-back), and V8 kept re-entering that cached OSR code: 89 such deopts in one 4M-call
+ * run of the syscall benchmark's gettid loop, 25 in its vDSO loop. Address -1 is no block of
+ * any region, so the function writes back the values it just loaded, adds 0 to the counters
+ * and finds no successor; only c.rip (set to -1) needs restoring.
+ *
+ * It takes many calls: V8 gives a function its feedback vector only once it has run about 8x
+ * its own bytecode size (--lazy-feedback-allocation, --interrupt-budget-factor-for-feedback-
+ * allocation=8 in Node 20), and calls before that record nothing. Measured: a 9 KB region
+ * needed 100 calls (50 were not enough), a 250-byte function 16; one call per 60 characters of
+ * source, plus 16, covers both with room to spare. The calls run unoptimised: 1.5-3 ms per
+ * region (sha256: 6 regions, 16 ms of 42 ms compile time; isa-libm: 26 regions, 44 of 104 ms).
+ */
+function primeExit(fn: (c: Cpu, at: number) => Block | null, c: Cpu, sourceLength: number): void {
+  const rip = c.rip;
+  const calls = Math.ceil(sourceLength / 60) + 16;
+  for (let k = 0; k < calls; k++) fn(c, -1);
+  c.rip = rip;
 }
 
 /** A block of the region was invalidated: every entry into the region's code goes away. */

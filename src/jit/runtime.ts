@@ -35,6 +35,18 @@ export class JitRuntime {
 
   constructor(readonly cache: CodeCache) {}
 
+  /**
+   * Runs the syscall compiled code just trapped with (codegen.ts emitSyscall), installed by the
+   * scheduler; true when the thread may go on in compiled code. Without it (an Engine driven by
+   * something else) the compiled code leaves with Exit.Syscall as the interpreter does.
+   */
+  onSyscall: ((c: Cpu) => boolean) | null = null;
+
+  sys(c: Cpu): boolean {
+    const f = this.onSyscall;
+    return f !== null && f(c);
+  }
+
   /** #GP of a misaligned 16-byte SSE operand (the same fault the handlers raise). */
   misalignedSse(): never {
     return misalignedSse();

@@ -13,7 +13,7 @@
  * The order of threads is a fixed function of the run (round robin over thread creation order,
  * slices measured in instructions), so deterministic mode also fixes the interleaving.
  */
-import { Exit, RAX, type CpuFault } from '../cpu/state.js';
+import { Exit, RAX, type Cpu, type CpuFault } from '../cpu/state.js';
 import { EINTR } from './errno.js';
 import { Engine, DEFAULT_JIT, type JitOptions } from '../jit/engine.js';
 import type { Kernel } from './kernel.js';
@@ -64,9 +64,47 @@ export class Scheduler {
       e = new Engine(proc.cache, this.limits.jit ?? DEFAULT_JIT);
       e.onCompileError = (b, err) => this.kernel.warnOnce(`jit-${b.addr}`,
         `x64run: JIT could not compile the block at 0x${b.addr.toString(16)} (it keeps running in the interpreter): ${err instanceof Error ? err.message : String(err)}`);
+      e.rt.onSyscall = (c) => this.syscallFromCompiledCode(c);
       this.engines.set(proc, e);
     }
     return e;
+  }
+
+  /** The thread runSlice is running, and where its slice ends (for syscallFromCompiledCode). */
+  private current: Thread | null = null;
+  private sliceEnd = 0;
+  /** A host exception out of a syscall made from compiled code, rethrown by runSlice. */
+  private syscallError: unknown = null;
+
+  /**
+   * A syscall made by compiled code (JitRuntime.sys): runs it, and returns true when the thread
+   * may go on right after it without the scheduler, under the same conditions as runSlice's
+   * loop, plus two of the compiled code's own: the call did not replace the register file
+   * (rt_sigreturn) and dropped no translated code (munmap, mprotect, a MAP_FIXED mapping over
+   * code). Otherwise Exit.SyscallDone ends the slice.
+   */
+  private syscallFromCompiledCode(c: Cpu): boolean {
+    const t = this.current!;
+    const proc = t.process;
+    const cache = proc.cache;
+    const invalidations = cache.invalidations;
+    const regs = c.regs;
+    const def = regs[2 * RAX + 1] === 0 ? SYSCALLS[regs[2 * RAX]] : undefined;
+    c.exit = Exit.SyscallDone;
+    let pending;
+    try {
+      pending = this.kernel.syscall(t);
+    } catch (e) {
+      this.syscallError = e;
+      return false;
+    }
+    if (pending) { this.park(t, pending); return false; }
+    if (t.yielded) { t.yielded = false; return false; }
+    if (c.icount >= this.sliceEnd || proc.exit || t.exited || t.blocked !== null || cache !== proc.cache ||
+      cache.invalidations !== invalidations || (def !== undefined && def.setsRax) ||
+      ((t.signals.pending !== 0n || proc.signals.pending !== 0n) && hasDeliverable(t))) return false;
+    c.exit = Exit.None;
+    return true;
   }
 
   /** Runs until the process exits. */
@@ -134,6 +172,8 @@ export class Scheduler {
     const c = t.cpu;
     const engine = this.engineFor(proc);
     const sliceEnd = c.icount + SLICE_BUDGET;
+    this.current = t;
+    this.sliceEnd = sliceEnd;
     let exit = engine.run(c, SLICE_BUDGET);
     // A syscall answered synchronously continues the slice when nothing else needs the
     // scheduler: no signal pending, the thread still runnable, the same image (no execve), and
@@ -148,6 +188,12 @@ export class Scheduler {
       if (c.icount >= sliceEnd || proc.exit || t.exited || t.blocked !== null || engine.cache !== proc.cache ||
         ((t.signals.pending !== 0n || t.process.signals.pending !== 0n) && hasDeliverable(t))) break;
       exit = engine.run(c, sliceEnd - c.icount);
+    }
+    this.current = null;
+    if (this.syscallError !== null) {
+      const e = this.syscallError;
+      this.syscallError = null;
+      throw e;
     }
     if (exit === Exit.Fault) {
       const f = c.fault!;

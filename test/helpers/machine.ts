@@ -27,6 +27,9 @@ export interface Machine {
   cpu: Cpu;
   cache: CodeCache;
   engine: Engine;
+  /** toyKernel: what runToTrap does at Exit.Syscall, and how many calls were made. */
+  kernel?: (c: Cpu) => void;
+  syscalls?: number;
 }
 
 export function machine(code: Uint8Array, jit: JitOptions): Machine {
@@ -43,12 +46,32 @@ export function machine(code: Uint8Array, jit: JitOptions): Machine {
   return { mem, cpu, cache, engine: new Engine(cache, jit) };
 }
 
+/**
+ * A toy kernel for snippets that make syscalls: rax = rax * 3 + rdi (a result that depends on
+ * the registers at the call). `compiled` says whether compiled code may go on after the call
+ * (JitRuntime.onSyscall, as the scheduler does) or must leave with Exit.Syscall.
+ */
+export function toyKernel(m: Machine, compiled: boolean): void {
+  const call = (c: Cpu) => {
+    const r = c.regs;
+    r[0] = (r[0] * 3 + r[2 * 7]) | 0;
+    r[1] = 0;
+    m.syscalls = (m.syscalls ?? 0) + 1;
+  };
+  m.kernel = call;
+  if (compiled) m.engine.rt.onSyscall = (c) => { call(c); c.exit = Exit.None; return true; };
+}
+
 /** Runs until the snippet stops with a fault (the closing int3 gives SIGTRAP). */
 export function runToTrap(m: Machine, maxSlices = 1000): void {
   for (let k = 0; k < maxSlices; k++) {
     const x = m.engine.run(m.cpu, 100000);
     if (x === Exit.Fault) return;
-    if (x === Exit.Syscall) throw new Error('unexpected syscall');
+    if (x === Exit.Syscall) {
+      if (!m.kernel) throw new Error('unexpected syscall');
+      m.kernel(m.cpu);
+      m.cpu.exit = Exit.None;
+    }
   }
   throw new Error('snippet did not stop');
 }

@@ -7,7 +7,7 @@ import { describe, it, expect } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Instruction, Code, Register, MemoryOperand } from 'iced-x86';
-import { assemble, machine, runToTrap, CODE, DATA } from '../helpers/machine.js';
+import { assemble, machine, runToTrap, toyKernel, CODE, DATA } from '../helpers/machine.js';
 import { generate } from '../../src/jit/codegen.js';
 import { formRegion } from '../../src/jit/engine.js';
 import { getRflags } from '../../src/cpu/flags.js';
@@ -19,7 +19,7 @@ const mem = (base: Register, disp = 0, index: Register = R.None, scale = 1) => n
 
 /** Canonical snippets (each ends with int3). Labels are addresses relative to CODE. */
 /** Where each snippet's hot region starts (the expect test compiles the region rooted there). */
-const HOT: Record<string, number> = { 'counted-loop': CODE + 0x10, 'cmp-jcc-diamond': CODE, 'memcpy-loop': CODE, 'call-ret': CODE };
+const HOT: Record<string, number> = { 'counted-loop': CODE + 0x10, 'cmp-jcc-diamond': CODE, 'memcpy-loop': CODE, 'call-ret': CODE, 'syscall-loop': CODE + 0x10 };
 
 const SNIPPETS: Record<string, () => Instruction[]> = {
   // for (ecx = 0; ecx != 100; ecx++) eax += ecx;   (the loop body is the block at CODE + 0x10)
@@ -51,6 +51,18 @@ const SNIPPETS: Record<string, () => Instruction[]> = {
     I.createRegI32(Code.Add_rm64_imm8, R.RDI, 8),
     I.createReg(Code.Dec_rm64, R.RCX),
     I.createBranch(Code.Jne_rel8_64, BigInt(CODE)),
+    I.create(Code.Int3),
+  ],
+  // for (edx = 5; edx; edx--) { eax = 39 + edx; syscall; rdi += rax; }   (compiled code goes on after
+  // each syscall when the kernel lets it: codegen.ts emitSyscall)
+  'syscall-loop': () => [
+    I.createRegU32(Code.Mov_r32_imm32, R.EDX, 5),
+    I.createBranch(Code.Jmp_rel8_64, BigInt(CODE + 0x10)),
+    withIp(I.createRegMem(Code.Lea_r32_m, R.EAX, mem(R.RDX, 39)), CODE + 0x10),
+    I.create(Code.Syscall),
+    I.createRegReg(Code.Add_r64_rm64, R.RDI, R.RAX),
+    I.createReg(Code.Dec_rm32, R.EDX),
+    I.createBranch(Code.Jne_rel8_64, BigInt(CODE + 0x10)),
     I.create(Code.Int3),
   ],
   // call f; int3; f: lea eax, [rdi+rsi]; ret
@@ -85,8 +97,9 @@ function build(insns: Instruction[]): Uint8Array {
   return out;
 }
 
-function setup(name: string, threshold: number | null) {
+function setup(name: string, threshold: number | null, compiledSyscalls = true) {
   const m = machine(build(SNIPPETS[name]()), threshold === null ? { enabled: false, threshold: 0 } : { enabled: true, threshold });
+  toyKernel(m, compiledSyscalls);
   const regs = m.cpu.regs;
   regs[2 * 6] = DATA; regs[2 * 7] = DATA + 0x400; regs[2 * 1] = 8; // rsi, rdi, rcx for memcpy
   for (let k = 0; k < 16; k++) m.mem.u8[DATA + k * 8] = k + 1;
@@ -126,6 +139,25 @@ describe('JIT and interpreter agree', () => {
       expect(b.engine.stats.blocksCompiled).toBeGreaterThan(0);
     });
   }
+});
+
+describe('syscalls in compiled code', () => {
+  it('continue in the region when the kernel lets them, and leave it otherwise, with the interpreter\'s results', () => {
+    const a = setup('syscall-loop', null), b = setup('syscall-loop', 0), c = setup('syscall-loop', 0, false);
+    for (const m of [a, b, c]) runToTrap(m);
+    expect(a.syscalls).toBe(5);
+    for (const m of [b, c]) {
+      expect(m.syscalls).toBe(5);
+      expect(Array.from(m.cpu.regs)).toEqual(Array.from(a.cpu.regs));
+      expect(getRflags(m.cpu)).toBe(getRflags(a.cpu));
+      expect(m.cpu.icount).toBe(a.cpu.icount);
+      expect(m.cpu.rip).toBe(a.cpu.rip);
+    }
+    // Both JIT machines ran compiled code (the region includes the block after the syscall).
+    expect(b.engine.stats.blocksCompiled).toBeGreaterThan(0);
+    expect(c.engine.stats.blocksCompiled).toBeGreaterThan(0);
+    expect(b.engine.stats.interpretedInstructions).toBeLessThan(c.engine.stats.interpretedInstructions + 1);
+  });
 });
 
 describe('precise faults in compiled code', () => {
