@@ -2,22 +2,26 @@
  * System and flag-control instructions: syscall, cpuid, rdtsc/rdtscp, int3, ud2, hlt and
  * privileged instructions (SIGSEGV in user mode, like Linux), lahf/sahf, clc/stc/cmc/cld/std.
  */
-import { Exit, RAX, RBX, RCX, RDX, R11 } from './state.js';
+import { Exit, RAX, RBX, RCX, RDX, R11, type Cpu } from './state.js';
 import { getRflags, materialize, CF, DF, PF, AF, ZF, SF } from './flags.js';
 import { def, beginFamily, type Factory } from './dispatch.js';
 import { cpuid } from './cpuid.js';
 import { CpuException, generalProtection, invalidOpcode, SIGTRAP, SI_KERNEL, X86_TRAP_BP } from './exceptions.js';
 import { Code } from 'iced-x86';
 
-/** syscall: rcx = return rip, r11 = rflags (RF cleared); the kernel runs when the engine exits. */
-const syscall: Factory = () => (c, i) => {
+/**
+ * syscall: rcx = return rip, r11 = rflags (RF cleared); the kernel runs when the engine exits
+ * (or, in compiled code, right away: JitRuntime.sys calls this too).
+ */
+export function enterSyscall(c: Cpu, next: number): void {
   const regs = c.regs;
-  regs[2 * RCX] = i.next | 0;
+  regs[2 * RCX] = next | 0;
   regs[2 * RCX + 1] = 0;
   regs[2 * R11] = getRflags(c) & ~0x10000;
   regs[2 * R11 + 1] = 0;
   c.exit = Exit.Syscall;
-};
+}
+const syscall: Factory = () => (c, i) => enterSyscall(c, i.next);
 
 const cpuidOp: Factory = () => (c) => {
   const r = cpuid(c.regs[2 * RAX], c.regs[2 * RCX]);

@@ -637,8 +637,8 @@ function fallback(g: Gen, i: Insn, k: number, isLast: boolean): void {
 }
 
 /**
- * `syscall` (its handler sets rcx and r11 and asks for the kernel), then the kernel itself
- * through X.sys, and, when the scheduler lets the thread go on (the call did not block, no
+ * `syscall` (system.ts enterSyscall: rcx, r11, the request for the kernel) and the kernel itself,
+ * both through X.sys, and, when the scheduler lets the thread go on (the call did not block, no
  * signal is pending, the slice has budget left: Scheduler.syscallFromCompiledCode), the code
  * after it, in this region. Leaving the region for every syscall and entering it again cost
  * about half of an emulated gettid (bench/syscall-hooks.mjs). The retired instructions are
@@ -652,11 +652,10 @@ function emitSyscall(g: Gen, i: Insn, k: number): void {
   g.emit(FLUSH_DIRTY);
   g.syncFlags();
   g.emit(`c.rip = ${i.next};`);
-  g.emit(`I[${g.blockIndex}][${k}].exec(c, I[${g.blockIndex}][${k}]);`);
   g.flags = null;
   // ic restarts so that branchTo's `ic += k + 1` below counts nothing twice.
   g.emit(`ic += ${k + 1}; c.icount += ic; lim -= ic; ic = ${-(k + 1)}; bc = 0;`);
-  g.emit('if (!X.sys(c)) return null;');
+  g.emit(`if (!X.sys(c, ${i.next})) return null;`);
   // Going on, only rax (the result), rcx and r11 (the instruction's) can differ from the
   // locals: the calls that replace the register file (rt_sigreturn, execve) make X.sys false,
   // and the flags stay as they were.

@@ -11,6 +11,7 @@ import type { CodeCache } from '../cpu/code-cache.js';
 import { checkAddress, probeWrite } from '../cpu/operands.js';
 import { generalProtection } from '../cpu/exceptions.js';
 import { fault } from '../cpu/interpreter.js';
+import { enterSyscall } from '../cpu/system.js';
 import { cond, getCF } from '../cpu/flags.js';
 import * as alu from '../cpu/alu.js';
 import * as shift from '../cpu/shift.js';
@@ -42,7 +43,9 @@ export class JitRuntime {
    */
   onSyscall: ((c: Cpu) => boolean) | null = null;
 
-  sys(c: Cpu): boolean {
+  /** The `syscall` instruction at its end (`next`: its return address), then the kernel. */
+  sys(c: Cpu, next: number): boolean {
+    enterSyscall(c, next);
     const f = this.onSyscall;
     return f !== null && f(c);
   }

@@ -20,9 +20,8 @@ pc = 1;
 R[0] = r0l; R[1] = r0h; R[4] = r2l; R[5] = r2h; R[14] = r7l; R[15] = r7h;
 c.fop = fop; c.fa = fa; c.fb = fb; c.fr = fr; c.faHi = fah; c.fbHi = fbh; c.frHi = frh; c.fcf = fcf; c.rflags = frf;
 c.rip = 268435477;
-I[0][1].exec(c, I[0][1]);
 ic += 2; c.blocks += bc; c.icount += ic; lim -= ic; ic = -2; bc = 0;
-if (!X.sys(c)) return null;
+if (!X.sys(c, 268435477)) return null;
 r0l = R[0]; r0h = R[1];
 ic += 2; if (ic >= lim) { L = 268435477; xs = -1; break dispatch; } S = 1; continue dispatch; /*exit*/
 }
