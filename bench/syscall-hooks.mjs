@@ -14,10 +14,14 @@
  *   - guest instructions per iteration, exact: deterministic runs with N and 2N, (I(2N)-I(N))/N;
  *   - host ns per iteration under x64run with the JIT, with the interpreter only, and with the
  *     JIT when a JavaScript syscall hook answers gettid (RunOptions.syscalls): in-process run()
- *     timed with performance.now() for N and 2N (best of R each), (T(2N)-T(N))/N, so loading,
- *     decoding and compilation cancel out;
- *   - native ns per iteration (x86-64 Linux hosts only): spawnSync with N and 2N, best of R each,
- *     difference / N.
+ *     of a loop split into CHUNKS chunks with a getppid() marker after each (hook-bench's 4th
+ *     argument), timestamped by a getppid hook; per run, the median over the chunks of the
+ *     loop's second half (the steady state: loading, decoding, compilation and V8's warm-up
+ *     fall in the first half); best of R runs. (Differences of whole-loop times, T(2N)-T(N),
+ *     were used before: with run-to-run variations of up to 2x on this VM they came out
+ *     negative for some variants.)
+ *   - native ns per iteration (x86-64 Linux hosts only): the program's own clock around its
+ *     loop, best of R runs.
  * Prints a Markdown table, writes it to bench/results/syscall-hooks.md and draws
  * bench/results/syscall-hooks.svg (a grouped bar chart on a log scale, written by hand).
  *
@@ -78,45 +82,57 @@ const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) /
 const threadMs = () => Number(fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
 const now = () => (clock === 'cpu' ? cpuMs() : clock === 'thread' ? threadMs() : performance.now());
 
+/** Chunks of the loop (hook-bench's 4th argument): one getppid() marker after each. */
+const CHUNKS = 20;
+
 /**
- * One in-process run. hook-bench brackets its loop with two getppid() calls; a hook on getppid
- * timestamps them, so `ms` is the loop alone (start-up, loading and exit excluded). The hook
- * costs the other syscalls one Map lookup each.
+ * One in-process run. hook-bench runs its loop as CHUNKS chunks with a getppid() marker before
+ * the first and after each; a hook on getppid timestamps them. `ms` is the whole loop (start-up,
+ * loading and exit excluded), `chunkNs` the ns per iteration of each chunk. The hook costs the
+ * other syscalls one array lookup each.
  */
-async function emulate(run, variant, n, options) {
+async function emulate(run, variant, n, options, chunks = CHUNKS) {
   const marks = [];
   const syscalls = { ...options.syscalls, getppid: () => { marks.push(now()); return 1; } };
-  const r = await run(PROG, [PROG, variant, String(n)], {}, { stdout: 'capture', stderr: 'capture', onWarning: () => {}, ...options, syscalls });
-  if (marks.length !== 2) throw new Error(`hook-bench ${variant}: expected 2 getppid markers, saw ${marks.length}`);
-  const ms = marks[1] - marks[0];
+  const r = await run(PROG, [PROG, variant, String(n), 'none', String(chunks)], {}, { stdout: 'capture', stderr: 'capture', onWarning: () => {}, ...options, syscalls });
+  if (marks.length !== chunks + 1) throw new Error(`hook-bench ${variant}: expected ${chunks + 1} getppid markers, saw ${marks.length}`);
   const out = Buffer.from(r.stdout ?? []).toString();
   if (r.exitCode !== 0 || out !== `${variant} n=${n} consistent: yes\n`) {
     throw new Error(`hook-bench ${variant} ${n} failed under x64run: exit ${r.exitCode} ${r.signal ?? ''} ${JSON.stringify(out)} ${Buffer.from(r.stderr ?? []).toString()}`);
   }
-  return { ms, r };
+  const per = n / chunks;
+  const chunkNs = marks.slice(1).map((m, k) => ((m - marks[k]) * 1e6) / per);
+  return { ms: marks[chunks] - marks[0], chunkNs, r };
 }
 
-/** Best-of-R loop time for N and 2N, and the per-iteration difference in ns. */
-async function perIteration(timeOne, n, repeats) {
-  let a = Infinity, b = Infinity;
-  for (let k = 0; k < repeats; k++) {
-    a = Math.min(a, await timeOne(n));
-    b = Math.min(b, await timeOne(2 * n));
-  }
-  return { ns: ((b - a) * 1e6) / n, n, msN: a, ms2N: b };
-}
+const median = (xs) => { const a = [...xs].sort((x, y) => x - y); const m = a.length >> 1; return a.length & 1 ? a[m] : (a[m - 1] + a[m]) / 2; };
 
 /**
- * Picks N so that the loop takes about targetMs: T(n) is measured with n growing 4x until it
- * stands well above noise (40 ms).
+ * Host ns per iteration in the steady state: in each of R runs, the median over the loop's
+ * second half of the per-chunk times (the first half holds the warm-up: interpreted iterations
+ * until the JIT threshold, and V8 running the new code unoptimised until TurboFan is done);
+ * the figure is the best run's, `spread` the worst run's.
  */
-async function chooseN(timeOne, probeN, targetMs) {
+async function perIteration(runOne, n, repeats) {
+  let best = Infinity, worst = 0;
+  for (let k = 0; k < repeats; k++) {
+    const { chunkNs } = await runOne(n);
+    const ns = median(chunkNs.slice(chunkNs.length >> 1));
+    best = Math.min(best, ns);
+    worst = Math.max(worst, ns);
+  }
+  return { ns: best, worst, n };
+}
+
+/** Picks N (a multiple of 1000 * CHUNKS) so that the loop takes about targetMs. */
+async function chooseN(runOne, probeN, targetMs) {
   let n = probeN;
   for (;;) {
-    const d = await timeOne(n);
-    if (d >= 40 || n >= 50_000_000) {
-      const perIter = Math.max(d, 1) / n;
-      return Math.max(1000, Math.min(50_000_000, Math.round(targetMs / perIter / 1000) * 1000));
+    const { ms } = await runOne(n);
+    if (ms >= 40 || n >= 50_000_000) {
+      const perIter = Math.max(ms, 1) / n;
+      const unit = 1000 * CHUNKS;
+      return Math.max(unit, Math.min(50_000_000, Math.round(targetMs / perIter / unit) * unit));
     }
     n *= 4;
   }
@@ -128,6 +144,17 @@ function nativeMs(variant, n) {
   const m = /^loop (\d+)$/m.exec(r.stderr);
   if (r.status !== 0 || r.stdout !== `${variant} n=${n} consistent: yes\n` || !m) throw new Error(`hook-bench ${variant} ${n} failed natively: ${r.status} ${r.stdout} ${r.stderr}`);
   return Number(m[1]) / 1e6;
+}
+
+/** Native ns per iteration: the best of R runs of the whole loop (a native loop has no warm-up to leave out). */
+function nativePerIteration(variant, n, repeats) {
+  let best = Infinity, worst = 0;
+  for (let k = 0; k < repeats; k++) {
+    const ns = (nativeMs(variant, n) * 1e6) / n;
+    best = Math.min(best, ns);
+    worst = Math.max(worst, ns);
+  }
+  return { ns: best, worst, n };
 }
 
 export async function main(args = process.argv.slice(2)) {
@@ -151,28 +178,29 @@ export async function main(args = process.argv.slice(2)) {
     const vdso = (s2.vdsoCalls.clock_gettime ?? 0) - (s1.vdsoCalls.clock_gettime ?? 0);
     process.stderr.write(`${insns} insns/iter, `);
 
-    const timeWith = (options) => async (n) => (await emulate(run, v.name, n, options)).ms;
-    const jitT = timeWith({ jit: { enabled: true } });
-    const nJit = await chooseN(jitT, opts.quick ? 20_000 : 100_000, opts.targetMs);
-    const jit = await perIteration(jitT, nJit, opts.repeats);
+    const runWith = (options) => (n) => emulate(run, v.name, n, options);
+    const jitRun = runWith({ jit: { enabled: true } });
+    const nJit = await chooseN(jitRun, opts.quick ? 20_000 : 100_000, opts.targetMs);
+    const jit = await perIteration(jitRun, nJit, opts.repeats);
     process.stderr.write(`jit ${f1(jit.ns)} ns, `);
-    const intT = timeWith({ jit: { enabled: false } });
-    const nInt = await chooseN(intT, opts.quick ? 5_000 : 20_000, opts.targetMs);
-    const interp = await perIteration(intT, nInt, opts.repeats);
+    const intRun = runWith({ jit: { enabled: false } });
+    const nInt = await chooseN(intRun, opts.quick ? 5_000 : 20_000, opts.targetMs);
+    const interp = await perIteration(intRun, nInt, opts.repeats);
     process.stderr.write(`interpreter ${f1(interp.ns)} ns, `);
     let hook = null;
     if (v.syscall) {
-      const hookT = timeWith({ jit: { enabled: true }, syscalls: hooks });
+      const hookRun = runWith({ jit: { enabled: true }, syscalls: hooks });
       hookCalls.n = 0;
-      const nHook = await chooseN(hookT, opts.quick ? 20_000 : 100_000, opts.targetMs);
-      hook = await perIteration(hookT, nHook, opts.repeats);
+      const nHook = await chooseN(hookRun, opts.quick ? 20_000 : 100_000, opts.targetMs);
+      hook = await perIteration(hookRun, nHook, opts.repeats);
       if (hookCalls.n < nHook) throw new Error(`${v.name}: the gettid hook was called ${hookCalls.n} times`);
       process.stderr.write(`JS hook ${f1(hook.ns)} ns, `);
     }
     let native = null;
     if (opts.native) {
-      const nNat = await chooseN(async (n) => nativeMs(v.name, n), opts.quick ? 100_000 : 1_000_000, opts.targetMs / 2);
-      native = await perIteration(async (n) => nativeMs(v.name, n), nNat, opts.repeats + 2);
+      let nNat = opts.quick ? 100_000 : 1_000_000;
+      while (nativeMs(v.name, nNat) < 40 && nNat < 100_000_000) nNat *= 4;
+      native = nativePerIteration(v.name, nNat, opts.repeats + 2);
       process.stderr.write(`native ${f1(native.ns)} ns`);
     }
     process.stderr.write('\n');
@@ -264,11 +292,12 @@ function report(rows, opts, entries) {
     entries.map((e) => `${e.name} ${f1(e.ns)} ns`).join(', ') + '.');
   L.push('');
   L.push('Method: guest instructions from deterministic runs (N = 1000 and 2000; the JIT and the interpreter must agree). ' +
-    'Host times are (T(2N) − T(N)) / N, T being the time of the loop alone, the best of several runs: under x64run an ' +
-    'in-process `run()` with a getppid hook timestamping the two getppid() calls that bracket the loop (so start-up and exit ' +
-    'are left out, and the compilation of the loop cancels out in the difference); natively the program\'s own clock around ' +
-    'the same loop (CLOCK_MONOTONIC, or CLOCK_THREAD_CPUTIME_ID with --clock=thread|cpu). N is chosen for loops of a few ' +
-    'hundred ms. "JIT + JS hook": `syscalls: { gettid: () => 4242 }`. `call-cached` answers in the guest (no syscall); ' +
+    `Host times under x64run: an in-process \`run()\` of \`hook-bench <variant> N none ${CHUNKS}\`, whose loop runs in ${CHUNKS} chunks ` +
+    'with a getppid() marker between chunks that a syscall hook timestamps; a run\'s figure is the median ns per iteration over ' +
+    'the chunks of the loop\'s second half (the first half holds the warm-up: interpreted iterations until the JIT threshold, ' +
+    'and V8 running new code unoptimised), and the table gives the best of the runs (this 2-core VM\'s timings vary by up to ' +
+    '2x from run to run). Natively: the program\'s own clock around the whole loop (CLOCK_MONOTONIC, or ' +
+    'CLOCK_THREAD_CPUTIME_ID with --clock=thread|cpu), best of the runs. N is chosen for loops of a few hundred ms. "JIT + JS hook": `syscalls: { gettid: () => 4242 }`. `call-cached` answers in the guest (no syscall); ' +
     '`call-syscall` forwards with `syscall; ret` from the stub. Reproduce with `npm run bench -- syscall-hooks` ' +
     '(`-- --clock=thread` on a loaded machine).');
   return L.join('\n') + '\n';

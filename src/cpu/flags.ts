@@ -133,11 +133,35 @@ export function getAF(c: Cpu): number {
   return (c.fa ^ c.fb ^ c.fr) & AF;
 }
 
+/**
+ * The six arithmetic flags at once: what getCF | getPF | getAF | getZF | getSF | getOF give,
+ * with one dispatch on the record instead of six (pushf, syscall's r11, materialize).
+ */
+export function arithFlags(c: Cpu): number {
+  const op = c.fop;
+  const k = op >> 2;
+  if (k === K_NONE) return c.rflags & ARITH_FLAGS;
+  const sz = op & 3;
+  const r = c.fr;
+  let f = PARITY[r & 0xff];
+  if (sz === SZ64) {
+    if (r === 0 && c.frHi === 0) f |= ZF;
+    if (c.frHi < 0) f |= SF;
+  } else {
+    if (r === 0) f |= ZF;
+    if ((r & SIGN[sz]) !== 0) f |= SF;
+  }
+  if (k === K_LOGIC) return f;
+  f |= (c.fa ^ c.fb ^ r) & AF;
+  if (k === K_INC || k === K_DEC) f |= c.fcf;
+  else f |= getCF(c);
+  return f | getOF(c);
+}
+
 /** Full RFLAGS value (materialises the lazy bits). */
 export function getRflags(c: Cpu): number {
   if (c.fop === 0) return (c.rflags | RFLAGS_FIXED) >>> 0;
-  const arith = getCF(c) | getPF(c) | getAF(c) | getZF(c) | getSF(c) | getOF(c);
-  return ((c.rflags & ~ARITH_FLAGS) | arith | RFLAGS_FIXED) >>> 0;
+  return ((c.rflags & ~ARITH_FLAGS) | arithFlags(c) | RFLAGS_FIXED) >>> 0;
 }
 
 /** Replaces the arithmetic flags with explicit bits (eager form). */
@@ -155,8 +179,7 @@ export function setRflags(c: Cpu, v: number): void {
 /** Materialises lazy flags into rflags (used before instructions that change only some bits). */
 export function materialize(c: Cpu): void {
   if (c.fop !== 0) {
-    const arith = getCF(c) | getPF(c) | getAF(c) | getZF(c) | getSF(c) | getOF(c);
-    c.rflags = (c.rflags & ~ARITH_FLAGS) | arith;
+    c.rflags = (c.rflags & ~ARITH_FLAGS) | arithFlags(c);
     c.fop = 0;
   }
 }

@@ -20,6 +20,11 @@ import { mulU32, r64 } from '../cpu/int64.js';
 import { misalignedSse } from '../cpu/sse/vec.js';
 import { twoSumErr, twoProdErr, MIN_FAST64, MAX_FAST64 } from '../cpu/sse/softfloat.js';
 
+/** What compiled code calls for a syscall (implemented by the Scheduler). */
+export interface KernelGate {
+  syscallFromCompiledCode(c: Cpu): boolean;
+}
+
 const scratch = new ArrayBuffer(8);
 const SCRATCH = { i32: new Int32Array(scratch), f32: new Float32Array(scratch), f64: new Float64Array(scratch) };
 
@@ -37,17 +42,19 @@ export class JitRuntime {
   constructor(readonly cache: CodeCache) {}
 
   /**
-   * Runs the syscall compiled code just trapped with (codegen.ts emitSyscall), installed by the
-   * scheduler; true when the thread may go on in compiled code. Without it (an Engine driven by
-   * something else) the compiled code leaves with Exit.Syscall as the interpreter does.
+   * Runs the syscall compiled code just trapped with (codegen.ts emitSyscall): the scheduler,
+   * which answers true when the thread may go on in compiled code. Without it (an Engine driven
+   * by something else) the compiled code leaves with Exit.Syscall as the interpreter does. An
+   * object with a method rather than a closure: every run has its own scheduler, and a call
+   * site that saw several closures would stop being inlined; one class stays monomorphic.
    */
-  onSyscall: ((c: Cpu) => boolean) | null = null;
+  kernelGate: KernelGate | null = null;
 
   /** The `syscall` instruction at its end (`next`: its return address), then the kernel. */
   sys(c: Cpu, next: number): boolean {
     enterSyscall(c, next);
-    const f = this.onSyscall;
-    return f !== null && f(c);
+    const k = this.kernelGate;
+    return k !== null && k.syscallFromCompiledCode(c);
   }
 
   /** #GP of a misaligned 16-byte SSE operand (the same fault the handlers raise). */

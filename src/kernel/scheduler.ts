@@ -16,6 +16,7 @@
 import { Exit, RAX, type Cpu, type CpuFault } from '../cpu/state.js';
 import { EINTR } from './errno.js';
 import { Engine, DEFAULT_JIT, type JitOptions } from '../jit/engine.js';
+import type { KernelGate } from '../jit/runtime.js';
 import type { Kernel } from './kernel.js';
 import type { Process } from './process.js';
 import type { Thread } from './thread.js';
@@ -47,7 +48,7 @@ export class DeadlockError extends Error {
   }
 }
 
-export class Scheduler {
+export class Scheduler implements KernelGate {
   lastFault: FaultReport | null = null;
   /** Set when the run ended in a deadlock (every thread blocked forever). */
   deadlock: string | null = null;
@@ -64,7 +65,7 @@ export class Scheduler {
       e = new Engine(proc.cache, this.limits.jit ?? DEFAULT_JIT);
       e.onCompileError = (b, err) => this.kernel.warnOnce(`jit-${b.addr}`,
         `x64run: JIT could not compile the block at 0x${b.addr.toString(16)} (it keeps running in the interpreter): ${err instanceof Error ? err.message : String(err)}`);
-      e.rt.onSyscall = (c) => this.syscallFromCompiledCode(c);
+      e.rt.kernelGate = this;
       this.engines.set(proc, e);
     }
     return e;
@@ -83,7 +84,7 @@ export class Scheduler {
    * (rt_sigreturn) and dropped no translated code (munmap, mprotect, a MAP_FIXED mapping over
    * code). Otherwise Exit.SyscallDone ends the slice.
    */
-  private syscallFromCompiledCode(c: Cpu): boolean {
+  syscallFromCompiledCode(c: Cpu): boolean {
     const t = this.current!;
     const proc = t.process;
     const cache = proc.cache;

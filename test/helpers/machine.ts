@@ -49,7 +49,7 @@ export function machine(code: Uint8Array, jit: JitOptions): Machine {
 /**
  * A toy kernel for snippets that make syscalls: rax = rax * 3 + rdi (a result that depends on
  * the registers at the call). `compiled` says whether compiled code may go on after the call
- * (JitRuntime.onSyscall, as the scheduler does) or must leave with Exit.Syscall.
+ * (JitRuntime.kernelGate, as the scheduler does) or must leave with Exit.Syscall.
  */
 export function toyKernel(m: Machine, compiled: boolean): void {
   const call = (c: Cpu) => {
@@ -59,7 +59,7 @@ export function toyKernel(m: Machine, compiled: boolean): void {
     m.syscalls = (m.syscalls ?? 0) + 1;
   };
   m.kernel = call;
-  if (compiled) m.engine.rt.onSyscall = (c) => { call(c); c.exit = Exit.None; return true; };
+  if (compiled) m.engine.rt.kernelGate = { syscallFromCompiledCode: (c) => { call(c); c.exit = Exit.None; return true; } };
 }
 
 /** Runs until the snippet stops with a fault (the closing int3 gives SIGTRAP). */
