@@ -247,6 +247,9 @@ export async function run(
   if (scheduler.deadlock) result.deadlock = scheduler.deadlock;
   if (out instanceof CaptureOutput) result.stdout = out.bytes();
   if (err instanceof CaptureOutput) result.stderr = err.bytes();
+  // The guest window goes back to the pool (Memory.release) unless something could still write
+  // into it: a syscall still pending in some thread, or io_uring requests running on the host.
+  if (kernel.ioRings === 0 && proc.threads.every((t) => t.blocked === null)) proc.as.mem.release();
   return result;
 }
 

@@ -219,6 +219,37 @@ export class Block {
  */
 export function decodeBlock(mem: Memory, addr: number): Block {
   mem.checkExec(addr, 1);
+  const cached = DECODED.get(addr);
+  if (cached !== undefined && sameBytes(mem, addr, cached)) return new Block(addr, cached.insns, cached.end);
+  const b = decodeFresh(mem, addr);
+  // Blocks ending in an undecodable instruction are left out: one cut short by a page without
+  // execute permission depends on the protections, not only on the bytes (and they are rare).
+  if (b.insns[b.insns.length - 1].code !== Code.INVALID) {
+    if (DECODED.size >= DECODE_CACHE_BLOCKS) DECODED.clear();
+    DECODED.set(addr, { bytes: mem.u8.slice(addr, b.end), insns: b.insns, end: b.end });
+  }
+  return b;
+}
+
+/**
+ * Decoded blocks shared by every run in this host process, by address: decoding is a pure
+ * function of the bytes and their address, and Insn objects never change once decoded, so a
+ * block whose bytes are still the same reuses its instructions (a Block of its own carries the
+ * per-process state). Repeated runs of one program (tests, batch users) decoded ~1000 blocks
+ * each, ~35 ms of a 140 ms hello-world run. Bounded: cleared when full.
+ */
+const DECODED = new Map<number, { bytes: Uint8Array; insns: Insn[]; end: number }>();
+const DECODE_CACHE_BLOCKS = 30_000;
+
+function sameBytes(mem: Memory, addr: number, e: { bytes: Uint8Array; end: number }): boolean {
+  const u8 = mem.u8, b = e.bytes, n = b.length;
+  // The whole block must still be executable (a later page may have lost PROT_EXEC).
+  if (((addr + n - 1) >>> PAGE_SHIFT) !== (addr >>> PAGE_SHIFT) && (mem.prot[(addr + n - 1) >>> PAGE_SHIFT] & PROT_EXEC) === 0) return false;
+  for (let k = 0; k < n; k++) if (u8[addr + k] !== b[k]) return false;
+  return true;
+}
+
+function decodeFresh(mem: Memory, addr: number): Block {
   // Bytes available: up to the end of the next page (an instruction may straddle one boundary),
   // stopping early where execute permission ends.
   const page = addr >>> PAGE_SHIFT;

@@ -115,6 +115,8 @@ export class Kernel {
   readonly timers = new TimerTable();
   /** Outstanding host timers (sleeps, poll timeouts, interval timers): waits that can end without another guest thread. */
   hostTimers = 0;
+  /** io_uring instances created (their requests may complete on the host after the guest exits). */
+  ioRings = 0;
 
   /**
    * A signal became pending for thread t: interrupt its blocking wait if the signal is

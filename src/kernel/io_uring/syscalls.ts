@@ -185,6 +185,7 @@ function doSetup(t: Thread, entries: number, paramsPtr: number): number {
     if (dv.getUint32(PARAMS.sqThreadCpu, true) !== 0) return -EINVAL; // one CPU (sched_getaffinity)
   }
   const ring = new IoRing(t.process, sq, cq, flags);
+  t.process.kernel.ioRings++;
   if (flags & SETUP_SINGLE_ISSUER && !(flags & SETUP_R_DISABLED)) ring.submitter = t;
   dv.setUint32(PARAMS.sqEntries, sq, true);
   dv.setUint32(PARAMS.cqEntries, cq, true);
