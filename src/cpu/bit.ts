@@ -103,9 +103,8 @@ function scanFactory(kind: 'bsf' | 'bsr' | 'tzcnt' | 'lzcnt' | 'popcnt'): Factor
           res = popcount(lo) + popcount(hi);
       }
       if (kind === 'bsf' || kind === 'bsr') {
-        materialize(c);
-        if (zero) { c.rflags |= ZF; return; } // destination unchanged
-        c.rflags &= ~ZF;
+        scanFlags(c, zero);
+        if (zero) return; // destination unchanged
       } else if (kind === 'popcnt') {
         setArith(c, zero ? ZF : 0);
       } else {
@@ -115,6 +114,13 @@ function scanFactory(kind: 'bsf' | 'bsr' | 'tzcnt' | 'lzcnt' | 'popcnt'): Factor
       else writeOperand(c, OP_GPR, i.r0, i.s0, 0, res);
     };
   };
+}
+
+/** bsf/bsr flags: ZF = source was zero, the other arithmetic flags kept (also the JIT's, templates.ts). */
+export function scanFlags(c: Cpu, zero: boolean): void {
+  materialize(c);
+  if (zero) c.rflags |= ZF;
+  else c.rflags &= ~ZF;
 }
 
 function popcount(x: number): number {

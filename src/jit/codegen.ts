@@ -316,7 +316,9 @@ export class Gen {
       this.pendingFault = null;
       return result;
     }
-    this.pendingFault = `${call};`;
+    // After the record still pending, if any: the call may keep some of the flags it left
+    // (bsf keeps all but ZF, a shift keeps AF), so the fault path must apply both, in order.
+    this.pendingFault = `${this.pendingFault ?? ''} ${call};`;
     return '';
   }
 

@@ -15,6 +15,7 @@ import { enterSyscall } from '../cpu/system.js';
 import { cond, getCF } from '../cpu/flags.js';
 import * as alu from '../cpu/alu.js';
 import * as shift from '../cpu/shift.js';
+import { scanFlags } from '../cpu/bit.js';
 import { imul64 } from '../cpu/muldiv.js';
 import { mulU32, r64 } from '../cpu/int64.js';
 import { misalignedSse } from '../cpu/sse/vec.js';
@@ -35,6 +36,7 @@ export class JitRuntime {
   readonly alu = alu;
   readonly shift = shift;
   readonly cond = cond;
+  readonly scanFlags = scanFlags;
 
   /** Second result of helpers returning 64-bit values (the high half). */
   hi = 0;
@@ -115,7 +117,7 @@ export class JitRuntime {
   /** imul r64 with live flags: muldiv.ts's definition (low half returned, high half in c.hi). */
   readonly imul64 = imul64;
 
-  /** Low 64 bits of a 64x64 multiply (imul r64 with dead flags): low half returned, high in `hi`. */
+  /** Low 64 bits of a 64x64 multiply (pmuludq's lanes): low half returned, high in `hi`. */
   mulLo64(al: number, ah: number, bl: number, bh: number): number {
     const lo = mulU32(al, bl);
     this.hi = (r64.hi + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;
