@@ -204,6 +204,14 @@ export class Block {
    */
   lastSuccessor = 0;
   /**
+   * For a block ending in an indirect jmp (switch dispatch through a jump table): the distinct
+   * targets seen while it was interpreted, with how often (up to MAX_TARGETS, then no more are
+   * added), so a region can take in the hot cases. null until a second target shows up.
+   */
+  targets: Map<number, number> | null = null;
+  /** Entries into this block's compiled region through the dispatcher (engine.ts RETIER_ENTRIES). */
+  entries = 0;
+  /**
    * A native entry (CodeCache.natives: the vDSO's functions): its one instruction runs
    * JavaScript that performs a whole call including its `ret`. Never compiled on its own, but
    * compiled code calls it in place (codegen.ts emitNative).

@@ -73,6 +73,8 @@ export interface Region {
   entry: Block;
   blocks: Block[];
   byAddr: Map<number, Block>;
+  /** Formed taking in a switch's cases (engine.ts formRegion `switches`). */
+  switched?: boolean;
 }
 
 export class Gen {
