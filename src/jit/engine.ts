@@ -156,10 +156,13 @@ export const MAX_REGION_INSNS = 60;
  * The limits once a region takes in the cases of a switch (an indirect jmp with several
  * profiled targets): an interpreter's dispatch loop leaves a region at every case that is not
  * in it, through the dispatcher with a full register write-back and reload (bytecode: ~10M
- * region entries for 169M instructions with the default limits).
+ * region entries for 169M instructions with the default limits, 35k with these: its dispatch
+ * region has 13 blocks). Not larger, and not for other regions: letting every region entered
+ * 20k times grow to 24 blocks / 140 instructions cut qsort's region entries 3x but made it 4x
+ * slower and n-body 15x slower (V8 ran those functions unoptimised for most of the run).
  */
-export const MAX_SWITCH_REGION_BLOCKS = 24;
-export const MAX_SWITCH_REGION_INSNS = 140;
+export const MAX_SWITCH_REGION_BLOCKS = 16;
+export const MAX_SWITCH_REGION_INSNS = 100;
 
 /**
  * The region rooted at a hot block: the block plus decoded blocks reachable through direct
