@@ -396,7 +396,7 @@ const HOOK_TABLE_SIZE = 1024;
 
 /** Host-time sampling of syscalls (Kernel.timeThis): every call among the first TIME_ALL, then one in TIME_EVERY (a power of two). */
 const TIME_ALL = 64;
-const TIME_EVERY = 16;
+const TIME_EVERY = 64;
 /** A timed call longer than this is counted as it is rather than extrapolated (see finish). */
 const TIME_OUTLIER_NS = 50_000;
 
