@@ -194,7 +194,7 @@ export class Kernel {
     const nr = regs[2 * RAX + 1] === 0 ? regs[2 * RAX] : -1;
     // The fast path: a table entry, no hook for it, no trace, and a call the timing sample
     // leaves out. What it skips is all the general path does beyond decoding, calling and
-    // counting; it measured ~120 ns per emulated gettid against ~40 ns here.
+    // counting: Kernel.syscall for gettid called in a loop took ~120 ns a call, ~50 ns with it.
     if (nr >= 0 && nr < HOOK_TABLE_SIZE && this.hookTable[nr] === undefined && this.config.trace === null) {
       const def = SYSCALLS[nr];
       const st = this.statByNr[nr];
