@@ -37,19 +37,33 @@ function move128(aligned: boolean) {
   return (g: Gen, i: Insn): boolean => {
     if (i.nops !== 2) return false;
     usesXmm(g);
+    // The fast paths move two 8-byte halves through the Float64 view (`XF`) rather than four
+    // int32 lanes: half the accesses, and a store that follows a load of the same register
+    // reads what was written at the same width (no store-forwarding stall). Bits are kept as
+    // they are, NaN payloads included: V8 moves doubles between DataViews and typed arrays
+    // without canonicalising them (checked, signalling NaNs and the hole pattern included, in
+    // every tier), and the ISA goldens compare all 128 bits.
+    g.xmmFloat = true;
     if (i.k0 === OP_XMM) {
-      const v = source128(g, i, aligned);
-      if (!v) return false;
-      if (i.k1 === OP_XMM && i.r1 === i.r0) return true;
-      // Lane k comes from lane k (a register) or a temp (memory, read before any write).
-      writeLanes(g, i.r0, v, true);
+      const d = i.r0 * 2;
+      if (i.k1 === OP_XMM) {
+        if (i.r1 !== i.r0) g.emit(`XF[${d}] = XF[${i.r1 * 2}]; XF[${d + 1}] = XF[${i.r1 * 2 + 1}];`);
+        return true;
+      }
+      if (i.k1 !== OP_MEM) return false;
+      const a = g.ea(i);
+      if (aligned) g.emit(`if ((${a} & 15) !== 0) X.misalignedSse();`);
+      // Slow path: all four reads (which may fault) before any write.
+      const v = [g.t(), g.t(), g.t(), g.t()];
+      g.emit(`if ((${a} & 4095) <= 4080 && (P[${a} >>> 12] & 1) !== 0) { XF[${d}] = DV.getFloat64(${a}, true); XF[${d + 1}] = DV.getFloat64(${a} + 8, true); }` +
+        ` else { ${v.map((t, k) => `${t} = m.read32(${a} + ${4 * k});`).join(' ')} ${v.map((t, k) => `XM[${i.r0 * 4 + k}] = ${t};`).join(' ')} }`);
       return true;
     }
     if (i.k0 !== OP_MEM || i.k1 !== OP_XMM) return false;
     const a = g.ea(i);
     if (aligned) g.emit(`if ((${a} & 15) !== 0) X.misalignedSse();`);
     const s = i.r1 * 4;
-    g.emit(`if ((${a} & 4095) <= 4080 && (P[${a} >>> 12] & 10) === 2) { ${[0, 1, 2, 3].map((k) => `DV.setInt32(${a} + ${4 * k}, XM[${s + k}], true);`).join(' ')} }` +
+    g.emit(`if ((${a} & 4095) <= 4080 && (P[${a} >>> 12] & 10) === 2) { DV.setFloat64(${a}, XF[${i.r1 * 2}], true); DV.setFloat64(${a} + 8, XF[${i.r1 * 2 + 1}], true); }` +
       ` else { X.probeWrite(c, ${a}, 16); ${[0, 1, 2, 3].map((k) => `m.write32(${a} + ${4 * k}, XM[${s + k}]);`).join(' ')} sw = true; }`);
     g.stores = true;
     smcCheck(g, i.next, g.k);

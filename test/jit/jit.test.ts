@@ -282,6 +282,31 @@ describe('bsf with dead flags, then a fault', () => {
   });
 });
 
+describe('128-bit moves keep every bit', () => {
+  it('NaN payloads (signalling, V8\'s hole pattern) survive load, register copy and store', () => {
+    const code = build([
+      I.createRegMem(Code.Movdqu_xmm_xmmm128, R.XMM1, mem(R.RSI)),
+      I.createRegReg(Code.Movaps_xmm_xmmm128, R.XMM2, R.XMM1),
+      I.createMemReg(Code.Movups_xmmm128_xmm, mem(R.RDI), R.XMM2),
+      I.create(Code.Int3),
+    ]);
+    const patterns = [0x7ff0000000000001n, 0xfff7fffffff7ffffn, 0x7ff7fffffff7ffffn, 0x7ff8deadbeef0001n, 0xfff0000000000000n, 0x0000000000000001n];
+    for (const lo of patterns) {
+      for (const hi of patterns) {
+        const mm = machine(code, { enabled: true, threshold: 0 });
+        const dv = new DataView(mm.mem.u8.buffer);
+        dv.setBigUint64(DATA, lo, true);
+        dv.setBigUint64(DATA + 8, hi, true);
+        mm.cpu.regs[2 * 6] = DATA; mm.cpu.regs[2 * 7] = DATA + 0x400;
+        runToTrap(mm);
+        expect(mm.engine.stats.blocksCompiled).toBe(1);
+        expect(dv.getBigUint64(DATA + 0x400, true)).toBe(lo);
+        expect(dv.getBigUint64(DATA + 0x408, true)).toBe(hi);
+      }
+    }
+  });
+});
+
 describe('inline SSE floating point and rotates agree with the interpreter', () => {
   // The ISA goldens start from random MXCSR values, which rarely are the fast path's (round to
   // nearest, no DAZ/FTZ, all masked; PE set or not): here every operand class meets every MXCSR
