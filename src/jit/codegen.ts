@@ -27,7 +27,9 @@
  * still held in temporaries, so a signal handler sees the interpreter's exact flags. A
  * cmp/test/sub followed by jcc/setcc/cmovcc becomes a direct JavaScript comparison. Every other
  * instruction calls its interpreter handler with the locals flushed to the Cpu and reloaded
- * afterwards, so both engines share one definition of each instruction.
+ * afterwards, so both engines share one definition of each instruction. A `syscall` calls the
+ * kernel from inside the region and goes on after it when the scheduler allows (emitSyscall);
+ * a vDSO entry in the region runs its JavaScript in place (emitNative).
  *
  * Guest bytes never reach the generated source as text: only numbers decoded from them do.
  */
