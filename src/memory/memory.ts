@@ -48,6 +48,8 @@ export class Memory {
   readonly dv: DataView;
   /** Per-page protection bits: PROT_* | PAGE_CODE | PAGE_MAPPED. */
   readonly prot: Uint8Array;
+  /** release() ran: the buffer belongs to the pool (or to a newer Memory). */
+  private released = false;
   /** High half of the last read64 (see class comment). */
   hi = 0;
   /** Called (once per page) when a store hits a page marked PAGE_CODE. */
@@ -249,6 +251,8 @@ export class Memory {
    * pressure", ~20 ms), a third of a short run's time.
    */
   release(): void {
+    if (this.released) return; // a second push would hand one buffer to two address spaces
+    this.released = true;
     const prot = this.prot;
     let run = -1;
     for (let p = 0; p <= PAGE_COUNT; p++) {

@@ -19,8 +19,10 @@ describe('guest window reuse', () => {
     a.release();
     expect(() => a.read32(0x10ffc)).toThrow(MemoryFault);
     expect(() => a.write8(0x12000, 1)).toThrow(MemoryFault);
+    a.release(); // a second release must not pool the buffer twice
     const b = new Memory();
     expect(b.buffer).toBe(a.buffer); // the pooled window
+    expect(new Memory().buffer).not.toBe(b.buffer);
     b.setProt(0x10000, 0x3000, PROT_READ);
     expect(b.read32(0x10ffc)).toBe(0);
     expect(b.read32(0x12000)).toBe(0);
