@@ -213,8 +213,7 @@ export class Kernel {
           st.count--; // finish counts it
           return this.finishLater(r, t, def, st, NO_ARGS, 0, false, '', false);
         }
-        if (!def.setsRax) setResult(t, r);
-        t.restartNr = t.interrupted && def.restart === 'sys' ? nr : -1;
+        this.complete(t, def, r, false);
         if (this.returnWork.length) this.runReturnWork();
         return;
       }
@@ -327,16 +326,21 @@ export class Kernel {
       if (st.count <= TIME_ALL || ns > TIME_OUTLIER_NS) st.exactNs += ns;
       else { st.timedCalls++; st.timedNs += ns; }
     }
-    // Handlers that set rax themselves (rt_sigreturn) do not return a result; a hook's answer is one.
-    if (!def.setsRax || answeredByHook) setResult(t, r);
-    // A blocking call interrupted by a signal restarts under SA_RESTART (decided at delivery).
-    t.restartNr = t.interrupted && def.restart === 'sys' ? def.nr : -1;
+    this.complete(t, def, r, answeredByHook);
     const trace = this.config.trace;
     if (trace) {
       const text = completeEntry(t, def, args, entryText, r);
       trace(traceLine(text, t.process.exit ? '?' : formatResult(def, r)));
     }
     if (this.returnWork.length) this.runReturnWork();
+  }
+
+  /** The result into rax, and the restart decision: what every completed call does (both paths of `syscall`). */
+  private complete(t: Thread, def: SyscallDef, r: number, answeredByHook: boolean): void {
+    // Handlers that set rax themselves (rt_sigreturn) do not return a result; a hook's answer is one.
+    if (!def.setsRax || answeredByHook) setResult(t, r);
+    // A blocking call interrupted by a signal restarts under SA_RESTART (decided at delivery).
+    t.restartNr = t.interrupted && def.restart === 'sys' ? def.nr : -1;
   }
 
   /**

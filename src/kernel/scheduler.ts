@@ -17,6 +17,7 @@ import { Exit, RAX, type Cpu, type CpuFault } from '../cpu/state.js';
 import { EINTR } from './errno.js';
 import { Engine, DEFAULT_JIT, type JitOptions } from '../jit/engine.js';
 import type { KernelGate } from '../jit/runtime.js';
+import type { CodeCache } from '../cpu/code-cache.js';
 import type { Kernel } from './kernel.js';
 import type { Process } from './process.js';
 import type { Thread } from './thread.js';
@@ -99,13 +100,23 @@ export class Scheduler implements KernelGate {
       this.syscallError = e;
       return false;
     }
-    if (pending) { this.park(t, pending); return false; }
-    if (t.yielded) { t.yielded = false; return false; }
-    if (c.icount >= this.sliceEnd || proc.exit || t.exited || t.blocked !== null || cache !== proc.cache ||
-      cache.invalidations !== invalidations || (def !== undefined && def.setsRax) ||
-      ((t.signals.pending !== 0n || proc.signals.pending !== 0n) && hasDeliverable(t))) return false;
+    if (!this.goesOnAfterSyscall(t, pending, this.sliceEnd, cache) || cache.invalidations !== invalidations ||
+      (def !== undefined && def.setsRax)) return false;
     c.exit = Exit.None;
     return true;
+  }
+
+  /**
+   * After a synchronous syscall: whether the thread keeps its slice (both the engine's loop in
+   * runSlice and compiled code ask). A blocking call parks it; sched_yield, the slice's end, an
+   * exit, an execve (new code cache) or a deliverable signal hand over to the scheduler.
+   */
+  private goesOnAfterSyscall(t: Thread, pending: void | Promise<void>, sliceEnd: number, cache: CodeCache): boolean {
+    if (pending) { this.park(t, pending); return false; }
+    if (t.yielded) { t.yielded = false; return false; }
+    const proc = t.process;
+    return !(t.cpu.icount >= sliceEnd || proc.exit || t.exited || t.blocked !== null || cache !== proc.cache ||
+      ((t.signals.pending !== 0n || proc.signals.pending !== 0n) && hasDeliverable(t)));
   }
 
   /** Runs until the process exits. */
@@ -183,11 +194,7 @@ export class Scheduler implements KernelGate {
     // Timers are still polled, and other threads still run, at slice boundaries, which now fall
     // every SLICE_BUDGET instructions for syscall-heavy threads as for compute-bound ones.
     while (exit === Exit.Syscall) {
-      const pending = this.kernel.syscall(t);
-      if (pending) { this.park(t, pending); break; }
-      if (t.yielded) { t.yielded = false; break; }
-      if (c.icount >= sliceEnd || proc.exit || t.exited || t.blocked !== null || engine.cache !== proc.cache ||
-        ((t.signals.pending !== 0n || t.process.signals.pending !== 0n) && hasDeliverable(t))) break;
+      if (!this.goesOnAfterSyscall(t, this.kernel.syscall(t), sliceEnd, engine.cache)) break;
       exit = engine.run(c, sliceEnd - c.icount);
     }
     this.current = null;
