@@ -51,18 +51,17 @@ export function neg64(lo: number, hi: number): number {
   return sub64(0, 0, lo, hi);
 }
 
-/** Unsigned 32x32 -> 64 multiply; returns lo, hi in r64.hi. */
+/**
+ * Unsigned 32x32 -> 64 multiply; returns lo, hi in r64.hi. The high word from 16-bit halves
+ * (Hacker's Delight 8-2, mulhu): every partial sum stays below 2^32, so it needs no division
+ * or modulo (the JIT calls this for imul r64 in hashing loops).
+ */
 export function mulU32(a: number, b: number): number {
-  a >>>= 0;
-  b >>>= 0;
-  const al = a & 0xffff, ah = a >>> 16, bl = b & 0xffff, bh = b >>> 16;
-  const ll = al * bl;
-  const mid = ah * bl + al * bh; // < 2^33
-  const midLo = mid % 65536;
-  const lo = ll + midLo * 65536; // < 2^49
-  const carry = Math.floor(lo / TWO32);
-  r64.hi = (ah * bh + Math.floor(mid / 65536) + carry) | 0;
-  return lo | 0;
+  const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
+  const t = a1 * b0 + ((a0 * b0) >>> 16);
+  const w = (t & 0xffff) + a0 * b1;
+  r64.hi = (a1 * b1 + (t >>> 16) + (w >>> 16)) | 0;
+  return Math.imul(a, b);
 }
 
 /** Signed 32x32 -> 64 multiply; returns lo, hi in r64.hi. */

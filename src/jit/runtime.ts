@@ -17,7 +17,7 @@ import * as alu from '../cpu/alu.js';
 import * as shift from '../cpu/shift.js';
 import { scanFlags } from '../cpu/bit.js';
 import { imul64 } from '../cpu/muldiv.js';
-import { mulU32, r64 } from '../cpu/int64.js';
+import { mulU32, r64, ctz32 } from '../cpu/int64.js';
 import { misalignedSse } from '../cpu/sse/vec.js';
 import { twoSumErr, twoProdErr, MIN_FAST64, MAX_FAST64 } from '../cpu/sse/softfloat.js';
 
@@ -37,6 +37,11 @@ export class JitRuntime {
   readonly shift = shift;
   readonly cond = cond;
   readonly scanFlags = scanFlags;
+  /** softfloat.ts's error-free transformations, for the inline SSE arithmetic's PE test. */
+  readonly twoSumErr = twoSumErr;
+  readonly twoProdErr = twoProdErr;
+  /** int64.ts's trailing-zero count (bsf). */
+  readonly ctz32 = ctz32;
 
   /** Second result of helpers returning 64-bit values (the high half). */
   hi = 0;
@@ -117,7 +122,7 @@ export class JitRuntime {
   /** imul r64 with live flags: muldiv.ts's definition (low half returned, high half in c.hi). */
   readonly imul64 = imul64;
 
-  /** Low 64 bits of a 64x64 multiply (pmuludq's lanes): low half returned, high in `hi`. */
+  /** Low 64 bits of a 64x64 multiply (imul r64 with dead flags, pmuludq's lanes): low half returned, high in `hi`. */
   mulLo64(al: number, ah: number, bl: number, bh: number): number {
     const lo = mulU32(al, bl);
     this.hi = (r64.hi + Math.imul(al, bh) + Math.imul(ah, bl)) | 0;

@@ -28,7 +28,7 @@ import type { Insn } from '../cpu/insn.js';
 import { OP_XMM, OP_MEM } from '../cpu/insn.js';
 import { type Gen, emitLightCall, emitHandlerCall, smcCheck } from './codegen.js';
 import { TEMPLATES } from './templates.js';
-import { SPLIT, MIN_FAST64, MAX_FAST64 } from '../cpu/sse/softfloat.js';
+import { MIN_FAST64, MAX_FAST64 } from '../cpu/sse/softfloat.js';
 
 type Op = 'add' | 'sub' | 'mul' | 'div' | 'sqrt';
 
@@ -97,7 +97,7 @@ function arith(op: Op, pd: boolean, scalar: boolean) {
     }
     // Last: PE already set, or the exactness test could tell for every lane (it sets PE for a
     // rounded one).
-    checks.push(`((c.mxcsr & 0x20) !== 0 || (${a.map((x, k) => exactOrPE(g, op, pd, x, b[k], r[k])).join(' && ')}))`);
+    checks.push(`((c.mxcsr & 0x20) !== 0 || (${a.map((x, k) => exactOrPE(op, pd, x, b[k], r[k])).join(' && ')}))`);
     g.emit(`if (${checks.join(' && ')}) { ${r.map((t, k) => `${V}[${i.r0 * per + k}] = ${t};`).join(' ')} } else {`);
     emitLightCall(g, i, g.k);
     g.emit('}');
@@ -108,27 +108,20 @@ function arith(op: Op, pd: boolean, scalar: boolean) {
 /**
  * The inexactness test of one lane while PE is clear, as a JS expression: true when the lane
  * was exact, or was rounded and PE is now set; false when it cannot tell (then the handler
- * runs). Double add, sub and mul test inline with the error-free transformations of
- * softfloat.ts (twoSumErr, twoProdErr, here written out): a call to X.pe per lane, with its
- * double arguments boxed, took 30% of matmul's time, whose sums and products are all exact so
- * PE never gets set. The rest (float lanes, div, sqrt) call X.pe.
+ * runs). Double add, sub and mul call softfloat.ts's error-free transformations (twoSumErr,
+ * twoProdErr) directly: small functions V8 inlines, so the doubles are not boxed. The general
+ * X.pe, which V8 did not inline (its boxed double arguments allocated per lane), took 30% of
+ * matmul's time, whose sums and products are all exact so PE never gets set. The rest (float
+ * lanes, div, sqrt) and products near overflow or underflow call X.pe.
  */
-function exactOrPE(g: Gen, op: Op, pd: boolean, a: string, b: string, r: string): string {
+function exactOrPE(op: Op, pd: boolean, a: string, b: string, r: string): string {
   const call = `X.pe(c, ${OP_CODE[op]}, ${a}, ${b}, ${r}, ${!pd})`;
   if (!pd || (op !== 'add' && op !== 'sub' && op !== 'mul')) return call;
   const setPE = '(c.mxcsr |= 0x20, true)';
-  if (op !== 'mul') {
-    // TwoSum of a and (op === sub ? -b : b): t = r - a, err = (a - (r - t)) + (b' - t).
-    const t = g.f();
-    const bb = op === 'sub' ? `(-${b})` : b;
-    return `((${t} = ${r} - ${a}, (${a} - (${r} - ${t})) + (${bb} - ${t}) === 0) || ${setPE})`;
-  }
-  // Dekker's TwoProduct, valid away from overflow and underflow (X.pe's range checks).
-  const [ah, al, bh, bl] = [g.f(), g.f(), g.f(), g.f()];
-  const split = (x: string, hi: string, lo: string) => `${hi} = ${SPLIT} * ${x}, ${hi} = ${hi} - (${hi} - ${x}), ${lo} = ${x} - ${hi}`;
+  if (op !== 'mul') return `(X.twoSumErr(${a}, ${op === 'sub' ? `-${b}` : b}, ${r}) === 0 || ${setPE})`;
+  // TwoProduct is exact away from overflow and underflow (the same range X.pe checks).
   const inRange = `Math.abs(${a}) < ${MAX_FAST64} && Math.abs(${b}) < ${MAX_FAST64} && Math.abs(${r}) > ${MIN_FAST64} && Math.abs(${r}) < ${MAX_FAST64}`;
-  const err = `((${ah} * ${bh} - ${r}) + ${ah} * ${bl} + ${al} * ${bh}) + ${al} * ${bl}`;
-  return `(${a} === 0 || ${b} === 0 || (${inRange} ? ((${split(a, ah, al)}, ${split(b, bh, bl)}, ${err} === 0) || ${setPE}) : ${call}))`;
+  return `(${a} === 0 || ${b} === 0 || (${inRange} ? (X.twoProdErr(${a}, ${b}, ${r}) === 0 || ${setPE}) : ${call}))`;
 }
 
 const OPS: [Op, Mnemonic, Mnemonic, Mnemonic, Mnemonic][] = [

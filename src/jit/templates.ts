@@ -673,16 +673,17 @@ TEMPLATES.set(Mnemonic.Ror, rotateTpl('ror'));
 
 /**
  * bsf r, r with dead flags (strlen/strchr/memchr find the first set bit of a pmovmskb mask and
- * overwrite the flags right after): the value alone, the destination kept when the source is
- * zero (bit.ts); bit.ts's scanFlags stays for the fault path of a later instruction.
+ * overwrite the flags right after): the value alone (int64.ts ctz32, as bit.ts computes it),
+ * the destination kept when the source is zero (bit.ts); bit.ts's scanFlags stays for the
+ * fault path of a later instruction.
  */
 TEMPLATES.set(Mnemonic.Bsf, (g, i) => {
   if (i.nops !== 2 || i.k1 !== OP_GPR || i.k0 !== OP_GPR || (i.s0 !== 4 && i.s0 !== 8) || g.flagsLive(ARITH_FLAGS)) return false;
   const sl = g.t(), sh = g.t();
   g.emit(`${sl} = ${g.lo(i.r1)}; ${sh} = ${i.s0 === 8 ? g.hi(i.r1) : '0'};`);
   g.eagerFlags(false, `X.scanFlags(c, ${sl} === 0 && ${sh} === 0)`, '');
-  g.emit(`if (${sl} !== 0) { ${g.lo(i.r0)} = 31 - Math.clz32(${sl} & -${sl}); ${g.hi(i.r0)} = 0; }` +
-    ` else if (${sh} !== 0) { ${g.lo(i.r0)} = 63 - Math.clz32(${sh} & -${sh}); ${g.hi(i.r0)} = 0; }`);
+  g.emit(`if (${sl} !== 0) { ${g.lo(i.r0)} = X.ctz32(${sl}); ${g.hi(i.r0)} = 0; }` +
+    ` else if (${sh} !== 0) { ${g.lo(i.r0)} = 32 + X.ctz32(${sh}); ${g.hi(i.r0)} = 0; }`);
   g.dirty.add(i.r0);
   g.hiZero[i.r0] = false;
   g.flags = null;
@@ -706,16 +707,9 @@ TEMPLATES.set(Mnemonic.Imul, (g, i) => {
       g.eagerFlags(true, `X.imul64(c, ${txl}, ${txh}, ${tyl}, ${tyh})`, rl);
       g.emit(`${rh} = c.hi;`);
     } else {
-      // The low 64 bits of the product, inline (FNV-style hashing multiplies in its inner
-      // loop): lo = imul(xl, yl); hi = mulhu(xl, yl) + imul(xl, yh) + imul(xh, yl), with the
-      // unsigned high word mulhu from 16-bit halves (Hacker's Delight 8-2: every partial sum
-      // stays below 2^32, so `>>> 16` is exact).
-      const tx = g.t(), ty = g.t(), t = g.t(), w = g.t();
-      g.emit(`${tx} = ${xl}; ${ty} = ${yl};`);
-      g.emit(`${t} = (${tx} >>> 16) * (${ty} & 0xffff) + (((${tx} & 0xffff) * (${ty} & 0xffff)) >>> 16);`);
-      g.emit(`${w} = (${t} & 0xffff) + (${tx} & 0xffff) * (${ty} >>> 16);`);
-      g.emit(`${rh} = ((${tx} >>> 16) * (${ty} >>> 16) + (${t} >>> 16) + (${w} >>> 16) + Math.imul(${tx}, ${yh}) + Math.imul(${xh}, ${ty})) | 0;`);
-      g.emit(`${rl} = Math.imul(${tx}, ${ty});`);
+      // int64.ts's 64-bit product, low half (V8 inlines the small helpers: FNV-style hashing
+      // multiplies in its inner loop).
+      g.emit(`${rl} = X.mulLo64(${xl}, ${xh}, ${yl}, ${yh}); ${rh} = X.hi;`);
     }
     g.flags = null;
     g.write64(i.r0, rl, rh);

@@ -229,7 +229,7 @@ export function twoSumErr(a: number, b: number, s: number): number {
   return (a - (s - t)) + (b - t);
 }
 
-export const SPLIT = 134217729; // 2^27 + 1
+const SPLIT = 134217729; // 2^27 + 1
 /** Dekker TwoProduct: returns the low part of a*b (exact when no overflow/underflow). */
 export function twoProdErr(a: number, b: number, p: number): number {
   let t = SPLIT * a;
