@@ -211,13 +211,18 @@ export class Block {
   targets: Map<number, number> | null = null;
   /** Entries into this block's compiled region through the dispatcher (engine.ts RETIER_ENTRIES). */
   entries = 0;
+  /** Ends in an indirect jmp (switch dispatch), whose targets the engine profiles (`targets`). */
+  readonly indirectJmp: boolean;
   /**
    * A native entry (CodeCache.natives: the vDSO's functions): its one instruction runs
    * JavaScript that performs a whole call including its `ret`. Never compiled on its own, but
    * compiled code calls it in place (codegen.ts emitNative).
    */
   native = false;
-  constructor(readonly addr: number, readonly insns: Insn[], readonly end: number) {}
+  constructor(readonly addr: number, readonly insns: Insn[], readonly end: number) {
+    const last = insns[insns.length - 1];
+    this.indirectJmp = last.mnemonic === Mnemonic.Jmp && !last.target;
+  }
 }
 
 

@@ -96,8 +96,7 @@ export class Engine {
       const x = runBlock(c, b);
       this.stats.interpretedInstructions += c.icount - before;
       if (x !== Exit.None) return x;
-      if (b.lastSuccessor !== c.rip && b.lastSuccessor !== 0 && b.insns[b.insns.length - 1].mnemonic === Mnemonic.Jmp) noteTarget(b, c.rip);
-      else if (b.targets !== null) noteTarget(b, c.rip);
+      if (b.indirectJmp && (b.targets !== null || (b.lastSuccessor !== c.rip && b.lastSuccessor !== 0))) noteTarget(b, c.rip);
       b.lastSuccessor = c.rip;
       b = null;
     }
@@ -192,7 +191,7 @@ export function formRegion(cache: CodeCache, entry: Block, threshold = DEFAULT_J
     const observed = blocks[q].lastSuccessor;
     if (blocks[q].native) succ.push(observed); // where the entry returned to
     else if (last.cc >= 0 && last.target) succ.push(last.target, last.next);
-    else if (switches && last.mnemonic === Mnemonic.Jmp && !last.target && blocks[q].targets !== null) {
+    else if (switches && blocks[q].indirectJmp && blocks[q].targets !== null) {
       switched = true;
       // Switch dispatch: the hot cases, most frequent first, and room for them (see MAX_SWITCH_*).
       succ.push(...[...blocks[q].targets!.entries()].sort((x, y) => y[1] - x[1]).map(([a]) => a));

@@ -29,8 +29,8 @@ import type { Process } from './process.js';
 import type { Thread } from './thread.js';
 import type { Kernel, KernelConfig } from './kernel.js';
 import type { CodeCache } from '../cpu/code-cache.js';
-import { Exit, RAX, RCX, R11, RDI, RSI, RDX, RSP, type Cpu } from '../cpu/state.js';
-import { getRflags } from '../cpu/flags.js';
+import { RAX, RDI, RSI, RDX, RSP, type Cpu } from '../cpu/state.js';
+import { enterSyscall } from '../cpu/system.js';
 
 /** Where the vDSO page lives: right above the stack, below the window's last (guard) page. */
 export const VDSO_BASE = 0xffffe000;
@@ -237,15 +237,10 @@ function nativeEntry(kernel: Kernel, sym: VdsoSymbol, def: SyscallDef): (c: Cpu)
   if (kernel.hookFor(sym.nr) !== undefined) {
     // Hooked: run the image's `mov $nr,%eax; syscall` and continue at its `ret` (addr + 7).
     return (c) => {
-      const regs = c.regs;
-      regs[2 * RAX] = sym.nr;
-      regs[2 * RAX + 1] = 0;
-      regs[2 * RCX] = addr + 7;
-      regs[2 * RCX + 1] = 0;
-      regs[2 * R11] = getRflags(c) & ~0x10000; // RF cleared, as the syscall instruction does
-      regs[2 * R11 + 1] = 0;
+      c.regs[2 * RAX] = sym.nr;
+      c.regs[2 * RAX + 1] = 0;
+      enterSyscall(c, addr + 7); // the syscall instruction's own semantics (rcx, r11, the exit)
       c.rip = addr + 7;
-      c.exit = Exit.Syscall;
     };
   }
   return servedEntry(def.name, def, new FastClock(kernel.config), counter(kernel, def.name));

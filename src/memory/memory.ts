@@ -243,9 +243,9 @@ export class Memory {
 
   /**
    * Ends this address space and keeps its 4 GiB buffer for the next Memory (run() calls this
-   * when a run ended with nothing still in flight that could write guest memory). Every mapped
-   * page is zeroed, so the next guest sees only zeros, as in a fresh buffer; every page becomes
-   * unmapped in place, so code that still holds this Memory or its views (a compiled region's
+   * when a run ended with nothing still in flight that could write guest memory). Everything is
+   * unmapped (unmapPages): every mapped page is zeroed, so the next guest sees only zeros, as in
+   * a fresh buffer, and every page becomes unmapped in place, so code that still holds this Memory or its views (a compiled region's
    * `P`) faults instead of touching the buffer's next owner. Why: every new 4 GiB ArrayBuffer
    * counts as external memory, and V8 answered each with a full mark-compact ("external memory
    * pressure", ~20 ms), a third of a short run's time.
@@ -253,13 +253,7 @@ export class Memory {
   release(): void {
     if (this.released) return; // a second push would hand one buffer to two address spaces
     this.released = true;
-    const prot = this.prot;
-    let run = -1;
-    for (let p = 0; p <= PAGE_COUNT; p++) {
-      if (p < PAGE_COUNT && prot[p] !== 0) { if (run < 0) run = p; continue; }
-      if (run >= 0) { this.u8.fill(0, run * PAGE_SIZE, p * PAGE_SIZE); run = -1; }
-    }
-    prot.fill(0);
+    this.unmapPages(0, WINDOW_SIZE);
     if (SPARE_WINDOWS.length < MAX_SPARE_WINDOWS) SPARE_WINDOWS.push(this.buffer);
   }
 

@@ -30,6 +30,8 @@ export interface Machine {
   /** toyKernel: what runToTrap does at Exit.Syscall, and how many calls were made. */
   kernel?: (c: Cpu) => void;
   syscalls?: number;
+  /** How often the engine returned Exit.Syscall (compiled code going on after a call does not). */
+  syscallExits?: number;
 }
 
 export function machine(code: Uint8Array, jit: JitOptions): Machine {
@@ -69,6 +71,7 @@ export function runToTrap(m: Machine, maxSlices = 1000): void {
     if (x === Exit.Fault) return;
     if (x === Exit.Syscall) {
       if (!m.kernel) throw new Error('unexpected syscall');
+      m.syscallExits = (m.syscallExits ?? 0) + 1;
       m.kernel(m.cpu);
       m.cpu.exit = Exit.None;
     }
