@@ -100,7 +100,8 @@ async function cpuSuite(argv) {
   const text = lines.join('\n') + '\n';
   process.stdout.write(text);
   fs.mkdirSync(path.join(here, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(here, 'results', quick ? 'cpu-quick.md' : 'cpu.md'), text);
+  // A quick or partial run (some kernels only) must not replace the full table.
+  fs.writeFileSync(path.join(here, 'results', quick ? 'cpu-quick.md' : only.length ? 'cpu-partial.md' : 'cpu.md'), text);
 }
 
 export async function main(argv = process.argv.slice(2)) {
