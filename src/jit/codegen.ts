@@ -77,6 +77,8 @@ export interface Region {
   byAddr: Map<number, Block>;
   /** Formed taking in a switch's cases (engine.ts formRegion `switches`). */
   switched?: boolean;
+  /** Retiered with a larger block budget because that closes a loop through the entry (formRegion). */
+  closedLoop?: boolean;
 }
 
 export class Gen {

@@ -107,13 +107,13 @@ export class Engine {
    * Compiles the region rooted at `b`. The region's function becomes the entry of `b` and of
    * every block of the region that has no compiled entry yet; blocks already compiled keep
    * theirs (re-installing would make regions that share blocks recompile each other forever).
-   * `switches`: the second, larger region of a block entered RETIER_ENTRIES times.
+   * `retier`: the second, larger region of a block entered RETIER_ENTRIES times (formRegion).
    */
-  compile(b: Block, c: Cpu, switches = false): void {
+  compile(b: Block, c: Cpu, retier = false): void {
     const t0 = performance.now();
-    const region = formRegion(this.cache, b, this.opts.threshold, switches);
-    // Retiering (see RETIER_ENTRIES) only pays when it takes in a switch's cases.
-    if (switches && !region.switched) return;
+    const region = formRegion(this.cache, b, this.opts.threshold, retier);
+    // Retiering only pays when it takes in a switch's cases or closes a loop.
+    if (retier && !region.switched && !region.closedLoop) return;
     try {
       const g = generate(region);
       if (DUMP) process.stderr.write(`--- region 0x${b.addr.toString(16)} (${region.blocks.length} blocks)\n${g.source}\n`);
@@ -164,6 +164,17 @@ export const MAX_SWITCH_REGION_BLOCKS = 16;
 export const MAX_SWITCH_REGION_INSNS = 100;
 
 /**
+ * The block limit of a retiered region (RETIER_ENTRIES) whose larger budget closes a loop
+ * through its entry that the first region left open: a loop of 9-12 small blocks (the syscall
+ * benchmark's vDSO loop: its body, glibc's clock_gettime and the vDSO call are 10 blocks and 31
+ * instructions) otherwise runs as two regions and pays two region transitions per iteration
+ * (write-back, dispatcher, reload). Only for such regions: raising the block limit to 12 for
+ * every region made n-body 25% and qsort 10% slower (bench A/B, 3 runs each). The instruction
+ * limit stays MAX_REGION_INSNS.
+ */
+export const MAX_LOOP_REGION_BLOCKS = 12;
+
+/**
  * The region rooted at a hot block: the block plus decoded blocks reachable through direct
  * branches, fall-throughs, calls (callee and return site) and the last observed target of
  * indirect branches (ret, jmp/call through a register or memory), breadth first. Following
@@ -172,35 +183,43 @@ export const MAX_SWITCH_REGION_INSNS = 100;
  * indirect branch whose target is in the region continues through the region's switch instead
  * of writing every register back and going through the dispatcher. Native entries (the vDSO's
  * functions) join like any block: a call to clock_gettime then runs without leaving the region.
+ *
+ * `retier`: the second forming of a block entered RETIER_ENTRIES times. It takes in the hot
+ * cases of switch dispatches (Region.switched), or failing that, grows to MAX_LOOP_REGION_BLOCKS
+ * when that closes a loop through the entry (Region.closedLoop); the engine keeps the first
+ * region when neither happened.
  */
-export function formRegion(cache: CodeCache, entry: Block, threshold = DEFAULT_JIT.threshold, switches = false): Region {
-  let switched = false;
-  const blocks: Block[] = [entry];
-  const byAddr = new Map<number, Block>([[entry.addr, entry]]);
+export function formRegion(cache: CodeCache, entry: Block, threshold = DEFAULT_JIT.threshold, retier = false): Region {
   // Only blocks that ran often (in the interpreter, or already compiled) join: code V8 never saw
   // run is compiled without type feedback, and reaching it later deoptimises the whole region.
   const warm = Math.max(1, threshold >> 2);
+  const first = growRegion(cache, entry, warm, retier, MAX_REGION_BLOCKS);
+  if (!retier || first.switched || closesLoop(first)) return first;
+  const grown = growRegion(cache, entry, warm, false, MAX_LOOP_REGION_BLOCKS);
+  grown.closedLoop = closesLoop(grown);
+  return grown;
+}
+
+/** Breadth-first growth of a region from its entry, up to `maxBlocks` and MAX_REGION_INSNS. */
+function growRegion(cache: CodeCache, entry: Block, warm: number, switches: boolean, maxBlocks: number): Region {
+  let switched = false;
+  const blocks: Block[] = [entry];
+  const byAddr = new Map<number, Block>([[entry.addr, entry]]);
   let insns = entry.insns.length;
   // Native entries do not count: they are one call each, and a vDSO call would otherwise cost
   // the caller's loop the block that completes it (glibc's clock_gettime returns through one).
   let counted = 1;
-  let maxBlocks = MAX_REGION_BLOCKS, maxInsns = MAX_REGION_INSNS;
+  let maxInsns = MAX_REGION_INSNS;
   for (let q = 0; q < blocks.length && counted < maxBlocks; q++) {
-    const last = blocks[q].insns[blocks[q].insns.length - 1];
-    const succ: number[] = [];
-    const observed = blocks[q].lastSuccessor;
-    if (blocks[q].native) succ.push(observed); // where the entry returned to
-    else if (last.cc >= 0 && last.target) succ.push(last.target, last.next);
-    else if (switches && blocks[q].indirectJmp && blocks[q].targets !== null) {
+    const b = blocks[q];
+    let succ: number[];
+    if (switches && b.indirectJmp && b.targets !== null) {
       switched = true;
       // Switch dispatch: the hot cases, most frequent first, and room for them (see MAX_SWITCH_*).
-      succ.push(...[...blocks[q].targets!.entries()].sort((x, y) => y[1] - x[1]).map(([a]) => a));
+      succ = [...b.targets.entries()].sort((x, y) => y[1] - x[1]).map(([a]) => a);
       maxBlocks = MAX_SWITCH_REGION_BLOCKS;
       maxInsns = MAX_SWITCH_REGION_INSNS;
-    } else if (last.mnemonic === Mnemonic.Jmp) succ.push(last.target || observed);
-    else if (last.mnemonic === Mnemonic.Call) succ.push(last.target || observed, last.next);
-    else if (last.mnemonic === Mnemonic.Ret) succ.push(observed);
-    else succ.push(last.next); // also after a syscall: compiled code continues there (emitSyscall)
+    } else succ = successors(b);
     for (const t of succ) {
       if (t === 0 || byAddr.has(t)) continue;
       const s = cache.blocks.get(t);
@@ -214,6 +233,23 @@ export function formRegion(cache: CodeCache, entry: Block, threshold = DEFAULT_J
     }
   }
   return { entry, blocks, byAddr, switched };
+}
+
+/** Where a block goes next, as far as region forming follows it (0: unknown). */
+function successors(b: Block): number[] {
+  const last = b.insns[b.insns.length - 1];
+  const observed = b.lastSuccessor;
+  if (b.native) return [observed]; // where the entry returned to
+  if (last.cc >= 0 && last.target) return [last.target, last.next];
+  if (last.mnemonic === Mnemonic.Jmp) return [last.target || observed];
+  if (last.mnemonic === Mnemonic.Call) return [last.target || observed, last.next];
+  if (last.mnemonic === Mnemonic.Ret) return [observed];
+  return [last.next]; // also after a syscall: compiled code continues there (emitSyscall)
+}
+
+/** Some block of the region branches back to its entry. */
+function closesLoop(r: Region): boolean {
+  return r.blocks.some((b) => successors(b).includes(r.entry.addr));
 }
 
 /**

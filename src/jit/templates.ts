@@ -270,6 +270,7 @@ function condition(g: Gen, cc: number): string {
   const base = cc >> 1, neg = (cc & 1) === 1;
   let e: string | null = null;
   if (f) e = direct(f, base);
+  if (e === null && f === null) e = fromFlagLocals(g, base);
   if (e === null) {
     g.syncFlags();
     g.flagLocals = true;
@@ -277,6 +278,22 @@ function condition(g: Gen, cc: number): string {
     return `(X.cond(c, ${cc}))`;
   }
   return neg ? `(!${e})` : `(${e})`;
+}
+
+/**
+ * ZF and SF read from the flag locals (the lazy record another block of the region left, see
+ * flags.ts getZF/getSF), where a call of X.cond would first store all nine into the Cpu: a jcc
+ * at the start of a block, after a cmp at the end of the one before, is common (the syscall
+ * benchmark's vDSO loop has one per iteration). The other conditions depend on the kind of
+ * operation and go through X.cond.
+ */
+function fromFlagLocals(g: Gen, base: number): string | null {
+  if (base !== 2 && base !== 4) return null;
+  g.flagLocals = true;
+  g.allFlags = true;
+  // fop < 4: K_NONE, the bits are in rflags (eager form); (fop & 3): the size code.
+  if (base === 2) return `(fop < 4 ? (frf & 0x40) !== 0 : (fop & 3) === 3 ? (fr | frh) === 0 : fr === 0)`;
+  return `(fop < 4 ? (frf & 0x80) !== 0 : (fop & 3) === 3 ? frh < 0 : (fop & 3) === 2 ? fr < 0 : (fr & (0x80 << ((fop & 3) << 3))) !== 0)`;
 }
 
 function signed(v: string, size: number): string {

@@ -23,7 +23,7 @@
  * are keyed by address in the process's code cache: a fork must copy them (installVdsoNatives).
  */
 import { buildVdso, type VdsoImage, type VdsoSymbol } from '../elf/vdso.js';
-import { PROT_READ, PROT_EXEC } from '../memory/memory.js';
+import { PROT_READ, PROT_WRITE, PROT_EXEC, PAGE_CODE } from '../memory/memory.js';
 import { SYSCALLS, SyscallError, decodeArg, type SyscallDef } from './syscall-table.js';
 import type { Process } from './process.js';
 import type { Thread } from './thread.js';
@@ -87,7 +87,8 @@ class FastClock {
   private readonly offSec: number;
   private readonly offNs: number;
   constructor(private readonly cfg: KernelConfig) {
-    this.mono = cfg.monotonicNsNumber ?? null;
+    // Both are needed for the number path; without them every read goes through BigInt.
+    this.mono = cfg.realtimeOffsetNs !== undefined ? cfg.monotonicNsNumber ?? null : null;
     const off = cfg.realtimeOffsetNs ?? 0n;
     const s = off >= 0n ? off / 1_000_000_000n : -((-off + 999_999_999n) / 1_000_000_000n);
     this.offSec = Number(s);
@@ -102,7 +103,7 @@ class FastClock {
       case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW: case CLOCK_MONOTONIC_COARSE: case CLOCK_BOOTTIME: realtime = false; break;
       default: return false;
     }
-    if (this.mono === null || this.cfg.realtimeOffsetNs === undefined) {
+    if (this.mono === null) {
       const ns = realtime ? this.cfg.realtimeNs() : this.cfg.monotonicNs();
       const s = ns / 1_000_000_000n;
       this.sec = Number(s);
@@ -121,6 +122,27 @@ class FastClock {
     if (id === CLOCK_TAI) this.sec += TAI_OFFSET_S;
     return true;
   }
+}
+
+/**
+ * Writes a struct timespec/timeval {sec, sub} (two signed 64-bit fields, sub < 2^31). Inside
+ * one writable, non-code page it stores directly (Memory's own fast-path test); otherwise
+ * through Memory.write64 field by field, which faults, or invalidates code, like the real
+ * vDSO's two stores.
+ */
+function storePair(c: Cpu, a: number, sec: number, sub: number): void {
+  const m = c.mem;
+  if ((a & 4095) <= 4080 && (m.prot[a >>> 12] & (PROT_WRITE | PAGE_CODE)) === PROT_WRITE) {
+    const dv = m.dv;
+    const hi = sec >= 0 && sec < TWO32 ? 0 : Math.floor(sec / TWO32);
+    dv.setInt32(a, (sec - hi * TWO32) | 0, true);
+    dv.setInt32(a + 4, hi | 0, true);
+    dv.setInt32(a + 8, sub, true);
+    dv.setInt32(a + 12, 0, true);
+    return;
+  }
+  store64(c, a, sec);
+  store64(c, a + 8, sub);
 }
 
 /** Writes a signed 64-bit number (exact below 2^53) to guest memory; faults like a store. */
@@ -144,11 +166,8 @@ function servedEntry(name: string, def: SyscallDef, clock: FastClock, calls: { c
     case 'clock_gettime':
       return (c) => {
         let r = 0;
-        if (clock.read(c.regs[2 * RDI])) {
-          const tp = ptrArg(c, RSI);
-          store64(c, tp, clock.sec);
-          store64(c, tp + 8, clock.nsec);
-        } else r = viaTable(def, c);
+        if (clock.read(c.regs[2 * RDI])) storePair(c, ptrArg(c, RSI), clock.sec, clock.nsec);
+        else r = viaTable(def, c);
         ret(c, r, calls);
       };
     case 'gettimeofday':
@@ -156,8 +175,7 @@ function servedEntry(name: string, def: SyscallDef, clock: FastClock, calls: { c
         const tv = ptrArg(c, RDI), tz = ptrArg(c, RSI);
         if (tv !== 0) {
           clock.read(CLOCK_REALTIME);
-          store64(c, tv, clock.sec);
-          store64(c, tv + 8, Math.floor(clock.nsec / 1000));
+          storePair(c, tv, clock.sec, Math.floor(clock.nsec / 1000));
         }
         if (tz !== 0) c.mem.write64(tz, 0, 0); // struct timezone: minuteswest 0, dsttime 0
         ret(c, 0, calls);
@@ -198,10 +216,16 @@ function servedEntry(name: string, def: SyscallDef, clock: FastClock, calls: { c
  * store of the entry, so a fault there leaves the caller's state as it was at the call.
  */
 function ret(c: Cpu, r: number, calls: { count: number }): void {
-  const regs = c.regs;
-  const sp = (regs[2 * RSP + 1] >>> 0) * TWO32 + (regs[2 * RSP] >>> 0);
-  const lo = c.mem.read64(sp);
-  const hi = c.mem.hi;
+  const regs = c.regs, m = c.mem;
+  const sp = regs[2 * RSP] >>> 0, spHi = regs[2 * RSP + 1];
+  let lo: number, hi: number;
+  if (spHi === 0 && (sp & 4095) <= 4088 && (m.prot[sp >>> 12] & PROT_READ) !== 0) {
+    lo = m.dv.getInt32(sp, true);
+    hi = m.dv.getInt32(sp + 4, true);
+  } else {
+    lo = m.read64((spHi >>> 0) * TWO32 + sp); // faults: the address is not readable
+    hi = m.hi;
+  }
   if (r === (r | 0)) {
     regs[2 * RAX] = r;
     regs[2 * RAX + 1] = r >> 31;
@@ -210,9 +234,9 @@ function ret(c: Cpu, r: number, calls: { count: number }): void {
     regs[2 * RAX] = (r - h * TWO32) | 0;
     regs[2 * RAX + 1] = h | 0;
   }
-  const nsp = sp + 8;
-  regs[2 * RSP] = nsp | 0;
-  regs[2 * RSP + 1] = Math.floor(nsp / TWO32) | 0;
+  // rsp + 8: below 2^32 here, as the read succeeded (the guest window is 4 GiB).
+  regs[2 * RSP] = (sp + 8) | 0;
+  regs[2 * RSP + 1] = sp + 8 >= TWO32 ? 1 : 0;
   c.rip = hi === 0 ? lo >>> 0 : (hi >>> 0) * TWO32 + (lo >>> 0);
   calls.count++;
 }

@@ -434,3 +434,83 @@ describe('inline SSE floating point and rotates agree with the interpreter', () 
     }
   });
 });
+
+describe('conditions on flags another block left', () => {
+  // A setcc at the start of a block, after a jmp, finds the flags as a lazy record in the flag
+  // locals (or the eager bits of a shift): ZF and SF are read from the locals without X.cond
+  // (templates.ts fromFlagLocals), for every operand size and for the eager form.
+  it('sete/setne/sets/setns after cmp, add, test, inc, shl of each size match the interpreter', () => {
+    const producers: Instruction[] = [
+      I.createRegReg(Code.Cmp_r8_rm8, R.AL, R.BL),
+      I.createRegReg(Code.Cmp_r16_rm16, R.AX, R.BX),
+      I.createRegReg(Code.Cmp_r32_rm32, R.EAX, R.EBX),
+      I.createRegReg(Code.Cmp_r64_rm64, R.RAX, R.RBX),
+      I.createRegReg(Code.Add_r32_rm32, R.EAX, R.EBX),
+      I.createRegReg(Code.Add_r8_rm8, R.AL, R.BL),
+      I.createRegReg(Code.Test_rm64_r64, R.RAX, R.RBX),
+      I.createReg(Code.Inc_rm16, R.AX),
+      I.createRegI32(Code.Shl_rm32_imm8, R.EAX, 4),
+    ];
+    const values = [0n, -1n, 0x80n, 0x8000n, 0x80000000n, -0x8000000000000000n];
+    let fromLocals = 0;
+    for (const p of producers) {
+      const code = build([
+        p,
+        I.createBranch(Code.Jmp_rel8_64, BigInt(CODE + 0x40)),
+        withIp(I.createReg(Code.Sete_rm8, R.CL), CODE + 0x40),
+        I.createReg(Code.Setne_rm8, R.DL),
+        I.createReg(Code.Sets_rm8, R.SIL),
+        I.createReg(Code.Setns_rm8, R.DIL),
+        I.create(Code.Int3),
+      ]);
+      for (const x of values) {
+        for (const y of values) {
+          const run = (threshold: number | null) => {
+            const m = machine(code, threshold === null ? { enabled: false, threshold: 0 } : { enabled: true, threshold });
+            const set = (r: number, v: bigint) => { const u = BigInt.asUintN(64, v); m.cpu.regs[2 * r] = Number(u & 0xffffffffn) | 0; m.cpu.regs[2 * r + 1] = Number(u >> 32n) | 0; };
+            set(0, x); set(3, y);
+            runToTrap(m);
+            return m;
+          };
+          const a = run(null), b = run(0);
+          const src = generate(formRegion(b.cache, b.cache.get(CODE + 0x40), 0)).source;
+          if (!/X\.cond/.test(src) && /fop < 4/.test(src)) fromLocals++;
+          expect(Array.from(b.cpu.regs)).toEqual(Array.from(a.cpu.regs));
+          expect(getRflags(b.cpu)).toBe(getRflags(a.cpu));
+        }
+      }
+    }
+    expect(fromLocals).toBe(producers.length * values.length * values.length);
+  });
+});
+
+describe('region forming', () => {
+  // A loop of 10 small blocks: the first region stops at MAX_REGION_BLOCKS (8) and leaves the
+  // loop open; the retiered region (a block entered RETIER_ENTRIES times) takes the whole loop.
+  it('a retiered region grows to close a loop the first region left open, and runs like the interpreter', () => {
+    const blockAt = (k: number) => CODE + 0x10 + k * 0x10;
+    const insns: Instruction[] = [I.createRegU32(Code.Mov_r32_imm32, R.ECX, 30000), I.createBranch(Code.Jmp_rel8_64, BigInt(blockAt(0)))];
+    for (let k = 0; k < 9; k++) {
+      insns.push(withIp(I.createRegI32(Code.Add_rm32_imm8, R.EAX, k + 1), blockAt(k)), I.createBranch(Code.Jmp_rel8_64, BigInt(blockAt(k + 1))));
+    }
+    insns.push(withIp(I.createReg(Code.Dec_rm32, R.ECX), blockAt(9)), I.createBranch(Code.Jne_rel8_64, BigInt(blockAt(0))), I.create(Code.Int3));
+    const code = build(insns);
+    const interp = machine(code, { enabled: false, threshold: 0 });
+    runToTrap(interp);
+    const entry = interp.cache.get(blockAt(0));
+    const first = formRegion(interp.cache, entry, 16);
+    expect(first.blocks.length).toBe(8);
+    const grown = formRegion(interp.cache, entry, 16, true);
+    expect(grown.closedLoop).toBe(true);
+    expect(grown.blocks.map((b) => b.addr).sort()).toEqual(Array.from({ length: 10 }, (_, k) => blockAt(k)).sort());
+    // With the JIT (threshold 16): the loop runs 30000 times, enough for the dispatcher to
+    // retier (RETIER_ENTRIES) the block where the loop enters its second region; that block
+    // then runs a region of the whole loop, with the interpreter's result.
+    const jit = machine(code, { enabled: true, threshold: 16 });
+    runToTrap(jit);
+    const owners = Array.from({ length: 10 }, (_, k) => jit.cache.get(blockAt(k)).owner?.blocks.length ?? 0);
+    expect(Math.max(...owners)).toBe(10);
+    expect(Array.from(jit.cpu.regs)).toEqual(Array.from(interp.cpu.regs));
+    expect(getRflags(jit.cpu)).toBe(getRflags(interp.cpu));
+  });
+});

@@ -14,6 +14,12 @@ import * as path from 'node:path';
 import { run, type RunOptions } from '../../src/index.js';
 import { buildVdso, elfHash, gnuHash } from '../../src/elf/vdso.js';
 import { loadGoldens } from '../helpers/corpus.js';
+import { Memory, PROT_READ, PROT_WRITE, PROT_EXEC } from '../../src/memory/memory.js';
+import { Cpu, RAX, RDI, RSI, RSP } from '../../src/cpu/state.js';
+import { CodeCache } from '../../src/cpu/code-cache.js';
+import { installVdsoNatives, VDSO_BASE } from '../../src/kernel/vdso.js';
+import type { Kernel } from '../../src/kernel/kernel.js';
+import '../../src/kernel/syscalls/index.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const bin = (name: string) => path.join(ROOT, 'corpus/bin', name);
@@ -167,5 +173,57 @@ describe('time functions go through the vDSO without syscalls', () => {
     // time() now answers 1234567890 (and, as the hook ignores tloc, *tloc stays 0: "result != *tloc").
     expect(stdout).toContain('time x100: result != *tloc 100, went backwards 0, agrees with REALTIME within 1s no');
     expect(stdout).toContain('clock_gettime(MONOTONIC) x100: failures 0, went backwards 0');
+  });
+});
+
+describe('the native clock_gettime entry and guest memory', () => {
+  // The entry writes the timespec itself (vdso.ts storePair) and reads the return address
+  // itself (ret): outside one writable data page it must fault or invalidate like the real
+  // vDSO's stores, and a fault must leave rax, rsp and rip as they were at the call.
+  const setup = () => {
+    const mem = new Memory();
+    mem.setProt(0x10000, 0x2000, PROT_READ | PROT_WRITE);
+    const c = new Cpu(mem);
+    const cache = new CodeCache(mem);
+    const kernel = {
+      hookFor: () => undefined, vdsoCalls: new Map(),
+      config: { monotonicNsNumber: () => 5_000_000_123, realtimeOffsetNs: 0n, realtimeNs: () => 5_000_000_123n, monotonicNs: () => 5_000_000_123n },
+    } as unknown as Kernel;
+    installVdsoNatives(cache, kernel);
+    const sym = buildVdso().symbols.find((s) => s.name === '__vdso_clock_gettime')!;
+    const entry = cache.natives.get(VDSO_BASE + sym.offset)!;
+    const set = (r: number, v: number) => { c.regs[2 * r] = v; c.regs[2 * r + 1] = 0; };
+    set(RDI, 1); // CLOCK_MONOTONIC
+    set(RSP, 0x11000);
+    mem.write64(0x11000, 0x401000, 0); // return address
+    c.rip = VDSO_BASE + sym.offset;
+    return { mem, c, cache, entry, set };
+  };
+  it('stores {5, 123}, returns 0 to the return address and pops it', () => {
+    const { mem, c, entry, set } = setup();
+    set(RSI, 0x10100);
+    entry(c);
+    expect([mem.read64(0x10100), mem.read64(0x10108), c.regs[2 * RAX], c.rip, c.regs[2 * RSP]]).toEqual([5, 123, 0, 0x401000, 0x11008]);
+  });
+  it('a timespec across the end of the mapping writes tv_sec, then faults with the caller state intact', () => {
+    const { mem, c, entry, set } = setup();
+    set(RSI, 0x11ff8);
+    set(RAX, 77);
+    expect(() => entry(c)).toThrow();
+    expect(mem.read64(0x11ff8)).toBe(5);
+    expect([c.regs[2 * RAX], c.rip, c.regs[2 * RSP]]).toEqual([77, VDSO_BASE + buildVdso().symbols.find((s) => s.name === '__vdso_clock_gettime')!.offset, 0x11000]);
+  });
+  it('a timespec on an unmapped page faults; one on a page holding decoded code invalidates it', () => {
+    const { mem, c, cache, entry, set } = setup();
+    set(RSI, 0x30000);
+    expect(() => entry(c)).toThrow();
+    // A writable page with a decoded block on it (code written at run time).
+    mem.u8[0x10800] = 0x90; mem.u8[0x10801] = 0xc3;
+    mem.setProt(0x10000, 0x1000, PROT_READ | PROT_WRITE | PROT_EXEC);
+    const b = cache.get(0x10800);
+    set(RSI, 0x10810);
+    entry(c);
+    expect(b.valid).toBe(false);
+    expect(mem.read64(0x10818)).toBe(123);
   });
 });
