@@ -254,7 +254,8 @@ function closesLoop(r: Region): boolean {
 
 /**
  * Region entries through the dispatcher after which a block's region is formed again, this time
- * taking in the hot cases of switch dispatches (formRegion `switches`). An interpreter's
+ * taking in the hot cases of switch dispatches, or closing a loop the first region left open
+ * (formRegion `retier`, MAX_LOOP_REGION_BLOCKS). An interpreter's
  * dispatch loop leaves its region at every case outside it and comes back through the
  * dispatcher, writing back and reloading every register (bench-bytecode: ~10M entries for
  * 169M instructions). Doing it for every region up front made lukewarm library code with jump
