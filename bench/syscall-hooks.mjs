@@ -166,6 +166,16 @@ export async function main(args = process.argv.slice(2)) {
   const hookCalls = { n: 0 };
   const hooks = { gettid: () => { hookCalls.n++; return 4242; } };
   const rows = [];
+  // Warm-up: every variant once in each mode before anything is measured. All variants share
+  // the host code of the syscall path (Kernel.syscall, enterSyscall, the scheduler), which V8
+  // re-optimises as new callers and types reach it; without this the variants measured first
+  // paid for it (measured: libc 241 and inline 194 ns, then nop3 104 ns, in one run).
+  process.stderr.write('syscall-hooks: warm-up\n');
+  for (const v of variants) {
+    await emulate(run, v.name, opts.quick ? 40_000 : 200_000, { jit: { enabled: true } });
+    await emulate(run, v.name, opts.quick ? 4_000 : 20_000, { jit: { enabled: false } });
+    if (v.syscall) await emulate(run, v.name, opts.quick ? 40_000 : 200_000, { jit: { enabled: true }, syscalls: hooks });
+  }
   for (const v of variants) {
     process.stderr.write(`syscall-hooks ${v.name}: `);
     // Exact instruction counts (deterministic mode), checked to agree between the engines.
@@ -292,6 +302,8 @@ function report(rows, opts, entries) {
     entries.map((e) => `${e.name} ${f1(e.ns)} ns`).join(', ') + '.');
   L.push('');
   L.push('Method: guest instructions from deterministic runs (N = 1000 and 2000; the JIT and the interpreter must agree). ' +
+    'Every variant first runs once in each mode, unmeasured (the variants share the host\'s syscall path, which V8 re-optimises ' +
+    'as new callers reach it). ' +
     `Host times under x64run: an in-process \`run()\` of \`hook-bench <variant> N none ${CHUNKS}\`, whose loop runs in ${CHUNKS} chunks ` +
     'with a getppid() marker between chunks that a syscall hook timestamps; a run\'s figure is the median ns per iteration over ' +
     'the chunks of the loop\'s second half (the first half holds the warm-up: interpreted iterations until the JIT threshold, ' +
