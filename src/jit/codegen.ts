@@ -484,7 +484,8 @@ export function generate(region: Region): Compiled {
   const temps = allTemps.length ? `let ${allTemps.join(', ')};` : '';
   const catchWriteBack = wbText;
   const src = [
-    `const EX = new Array(${g.exitSlots.size}).fill(null);`,
+    // One slot more than the exits: the last is primeExit's (engine.ts), reached with L = -2.
+    `const EX = new Array(${g.exitSlots.size + 1}).fill(null);`,
     'const P = m.prot, U8 = m.u8, DV = m.dv;',
     // Guest address -> block index, for entries and indirect branches (sparse: a binary search).
     `function IX(a) { switch (a) { ${region.blocks.map((b, k) => `case ${b.addr}: return ${k};`).join(' ')} } return -1; }`,
@@ -496,18 +497,22 @@ export function generate(region: Region): Compiled {
     regs.length ? `let ${decl.join(', ')};` : '',
     flagDecl,
     temps,
-    'let pc = 0, ic = 0, bc = 0, xs = -1;',
+    // ie: the instructions of the block an exit leaves from, added once at the common exit.
+    // An `ic += n` on each exit path was an operation V8 had no type feedback for until that
+    // exit first ran (a loop's end), and it deoptimised the whole region there (qsort: 4 of
+    // its 16 region deopts).
+    'let pc = 0, ic = 0, ie = 0, bc = 0, xs = -1;',
     // A syscall continuing in the region moves the budget's origin (emitSyscall).
     `${g.syscalls ? 'let' : 'const'} lim = X.limit - c.icount;`,
     'let S = IX(L);',
     'try {',
     'dispatch: for (;;) switch (S) {',
     ...cases.map(expand),
-    'default: xs = -1; break dispatch;',
+    `default: xs = L === -2 ? ${g.exitSlots.size} : -1; break dispatch;`,
     '}',
     // The one exit of the region: every leaving path sets L (next guest address) and xs
     // (how to find its block: a chaining slot, -1 lookup, -2 none after self-modifying code).
-    `${wbText} ${syncText} c.blocks += bc; c.icount += ic; c.rip = L;`,
+    `${wbText} ${syncText} c.blocks += bc; c.icount += ic + ie; c.rip = L;`,
     'if (xs >= 0) return EX[xs] || (EX[xs] = X.link(L));',
     'return xs === -1 ? X.lookup(L) : null;',
     '} catch (e) {',
@@ -543,7 +548,7 @@ export function branchTo(g: Gen, target: number): void {
     return;
   }
   const slot = g.slotFor(target);
-  g.emit(`ic += ${n}; L = ${target}; xs = ${slot}; break dispatch; /*exit*/`);
+  g.emit(`ie = ${n}; L = ${target}; xs = ${slot}; break dispatch; /*exit*/`);
 }
 
 /** Exit to a dynamic target held in a JS expression (ret, indirect jmp/call). */
@@ -727,10 +732,10 @@ export function emitHandlerCall(g: Gen, i: Insn, k: number): void {
  */
 export function smcCheck(g: Gen, next: number, k: number): void {
   g.stores = true;
-  g.emit(`if (sw) { sw = false; if (m.codeWritten) { ic += ${k + 1}; L = ${next}; xs = -2; break dispatch; } }`);
+  g.emit(`if (sw) { sw = false; if (m.codeWritten) { ie = ${k + 1}; L = ${next}; xs = -2; break dispatch; } }`);
 }
 
 /** After a handler call that may have stored: same check, unconditionally. */
 function smcCheckAfterCall(g: Gen, next: number, k: number): void {
-  g.emit(`if (m.codeWritten) { ic += ${k + 1}; L = ${next}; xs = -2; break dispatch; }`);
+  g.emit(`if (m.codeWritten) { ie = ${k + 1}; L = ${next}; xs = -2; break dispatch; }`);
 }

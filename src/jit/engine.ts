@@ -285,7 +285,7 @@ function noteTarget(b: Block, target: number): void {
  * the write-back), and V8 kept re-entering that cached OSR code: 89 such deopts in one 4M-call
  * run of the syscall benchmark's gettid loop, 25 in its vDSO loop. Address -1 is no block of
  * any region, so the function writes back the values it just loaded, adds 0 to the counters
- * and finds no successor; only c.rip (set to -1) needs restoring.
+ * and finds no successor; only c.rip (set to -1 or -2) needs restoring.
  *
  * It takes many calls: V8 gives a function its feedback vector only once it has run about 8x
  * its own bytecode size (--lazy-feedback-allocation, --interrupt-budget-factor-for-feedback-
@@ -297,7 +297,11 @@ function noteTarget(b: Block, target: number): void {
 function primeExit(fn: (c: Cpu, at: number) => Block | null, c: Cpu, sourceLength: number): void {
   const rip = c.rip;
   const calls = Math.ceil(sourceLength / 60) + 16;
-  for (let k = 0; k < calls; k++) fn(c, -1);
+  // Both ways out of the common exit: -1 the dispatcher's lookup, -2 a chaining slot (the
+  // region's spare last one; X.link(-2) finds no block). Without the second, the first exit
+  // through a slot deoptimised at the slot's keyed load, at every loop end of OSR code
+  // (syscall benchmark: 20 deopts per run, one per chunk).
+  for (let k = 0; k < calls; k++) fn(c, k & 1 ? -2 : -1);
   c.rip = rip;
 }
 

@@ -166,6 +166,7 @@ export class JitRuntime {
 
   /** Resolves the successor block of a direct exit (remembered by the caller: chaining). */
   link(target: number): Block | null {
+    if (target < 0) return null; // engine.ts primeExit's pseudo-address
     const s = this.cache.blocks.get(target);
     if (s) return s;
     try {

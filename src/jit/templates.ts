@@ -317,12 +317,15 @@ function direct(f: FlagInfo, base: number): string | null {
     }
   }
   if (f.size === 8) {
-    const zero = `(${r} === 0 && ${f.rh} === 0)`;
+    // One compare, not `lo === 0 && hi === 0`: V8 has no type feedback for a second operand
+    // it never evaluated, and deoptimised the region the first time a loop counter's low halves
+    // matched (syscall benchmark: one deopt per run at the loop's end).
+    const zero = `((${r} | ${f.rh}) === 0)`;
     if (f.kind === 'sub') {
       const ah = f.ah!, bh = f.bh!;
       switch (base) {
         case 1: return `((${ah} >>> 0) < (${bh} >>> 0) || (${ah} === ${bh} && (${a} >>> 0) < (${b} >>> 0)))`;
-        case 2: return `(${a} === ${b} && ${ah} === ${bh})`;
+        case 2: return `(((${a} ^ ${b}) | (${ah} ^ ${bh})) === 0)`; // one compare (see `zero`)
         case 3: return `((${ah} >>> 0) < (${bh} >>> 0) || (${ah} === ${bh} && (${a} >>> 0) <= (${b} >>> 0)))`;
         case 4: return `(${f.rh} < 0)`;
         case 6: return `(${ah} < ${bh} || (${ah} === ${bh} && (${a} >>> 0) < (${b} >>> 0)))`;

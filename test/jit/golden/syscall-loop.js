@@ -1,4 +1,4 @@
-const EX = new Array(0).fill(null);
+const EX = new Array(1).fill(null);
 const P = m.prot, U8 = m.u8, DV = m.dv;
 function IX(a) { switch (a) { case 268435472: return 0; case 268435477: return 1; case 268435484: return 2; } return -1; }
 return function region_10000010(c, L) {
@@ -6,7 +6,7 @@ const R = c.regs;
 let r0l = R[0], r0h = R[1], r2l = R[4], r2h = R[5], r7l = R[14], r7h = R[15];
 let fop = c.fop, fa = c.fa, fb = c.fb, fr = c.fr, fah = c.faHi, fbh = c.fbHi, frh = c.frHi, fcf = c.fcf, frf = c.rflags;
 let t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0, t7 = 0, t8 = 0, t9 = 0;
-let pc = 0, ic = 0, bc = 0, xs = -1;
+let pc = 0, ic = 0, ie = 0, bc = 0, xs = -1;
 let lim = X.limit - c.icount;
 let S = IX(L);
 try {
@@ -53,9 +53,9 @@ c.rip = 268435485;
 I[2][0].exec(c, I[2][0]);
 c.blocks += bc; c.icount += ic + 1; return c.exit !== 0 ? null : X.lookup(c.rip); /*exit*/
 }
-default: xs = -1; break dispatch;
+default: xs = L === -2 ? 0 : -1; break dispatch;
 }
-R[0] = r0l; R[1] = r0h; R[4] = r2l; R[5] = r2h; R[14] = r7l; R[15] = r7h; c.fop = fop; c.fa = fa; c.fb = fb; c.fr = fr; c.faHi = fah; c.fbHi = fbh; c.frHi = frh; c.fcf = fcf; c.rflags = frf; c.blocks += bc; c.icount += ic; c.rip = L;
+R[0] = r0l; R[1] = r0h; R[4] = r2l; R[5] = r2h; R[14] = r7l; R[15] = r7h; c.fop = fop; c.fa = fa; c.fb = fb; c.fr = fr; c.faHi = fah; c.fbHi = fbh; c.frHi = frh; c.fcf = fcf; c.rflags = frf; c.blocks += bc; c.icount += ic + ie; c.rip = L;
 if (xs >= 0) return EX[xs] || (EX[xs] = X.link(L));
 return xs === -1 ? X.lookup(L) : null;
 } catch (e) {
