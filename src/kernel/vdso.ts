@@ -24,6 +24,7 @@
  */
 import { buildVdso, type VdsoImage, type VdsoSymbol } from '../elf/vdso.js';
 import { PROT_READ, PROT_WRITE, PROT_EXEC, PAGE_CODE } from '../memory/memory.js';
+import { MemoryFault } from '../memory/fault.js';
 import { SYSCALLS, SyscallError, decodeArg, type SyscallDef } from './syscall-table.js';
 import type { Process } from './process.js';
 import type { Thread } from './thread.js';
@@ -151,10 +152,17 @@ function store64(c: Cpu, addr: number, v: number): void {
   c.mem.write64(addr, (v - hi * TWO32) | 0, hi | 0);
 }
 
-/** A pointer argument as a guest address (the full 64-bit value; >= 2^32 faults in Memory). */
+/**
+ * A pointer argument as a guest address. The entries write at most 16 bytes through it; a
+ * pointer whose bytes do not all lie in the 4 GiB window faults here, as an unmapped user
+ * address does on Linux (SIGSEGV, SEGV_MAPERR at the pointer): Memory's accessors expect
+ * addresses inside the window (above it their page test would wrap around). NULL passes.
+ */
 function ptrArg(c: Cpu, reg: number): number {
   const regs = c.regs;
-  return (regs[2 * reg + 1] >>> 0) * TWO32 + (regs[2 * reg] >>> 0);
+  const p = (regs[2 * reg + 1] >>> 0) * TWO32 + (regs[2 * reg] >>> 0);
+  if (p > TWO32 - 16) throw new MemoryFault(p, true, false);
+  return p;
 }
 
 /**
@@ -172,11 +180,12 @@ function servedEntry(name: string, def: SyscallDef, clock: FastClock, calls: { c
       };
     case 'gettimeofday':
       return (c) => {
-        const tv = ptrArg(c, RDI), tz = ptrArg(c, RSI);
+        const tv = ptrArg(c, RDI);
         if (tv !== 0) {
           clock.read(CLOCK_REALTIME);
           storePair(c, tv, clock.sec, Math.floor(clock.nsec / 1000));
         }
+        const tz = ptrArg(c, RSI); // after tv's stores, as Linux's vDSO writes them
         if (tz !== 0) c.mem.write64(tz, 0, 0); // struct timezone: minuteswest 0, dsttime 0
         ret(c, 0, calls);
       };
@@ -189,8 +198,9 @@ function servedEntry(name: string, def: SyscallDef, clock: FastClock, calls: { c
       };
     case 'getcpu':
       return (c) => {
-        const cpu = ptrArg(c, RDI), node = ptrArg(c, RSI);
+        const cpu = ptrArg(c, RDI);
         if (cpu !== 0) c.mem.write32(cpu, 0);
+        const node = ptrArg(c, RSI); // after cpu's store, in the kernel's order
         if (node !== 0) c.mem.write32(node, 0);
         ret(c, 0, calls);
       };
@@ -223,7 +233,9 @@ function ret(c: Cpu, r: number, calls: { count: number }): void {
     lo = m.dv.getInt32(sp, true);
     hi = m.dv.getInt32(sp + 4, true);
   } else {
-    lo = m.read64((spHi >>> 0) * TWO32 + sp); // faults: the address is not readable
+    const a = (spHi >>> 0) * TWO32 + sp;
+    if (a > TWO32 - 8) throw new MemoryFault(a, false, false); // outside the window (see ptrArg)
+    lo = m.read64(a); // faults if not readable
     hi = m.hi;
   }
   if (r === (r | 0)) {
@@ -234,7 +246,7 @@ function ret(c: Cpu, r: number, calls: { count: number }): void {
     regs[2 * RAX] = (r - h * TWO32) | 0;
     regs[2 * RAX + 1] = h | 0;
   }
-  // rsp + 8: below 2^32 here, as the read succeeded (the guest window is 4 GiB).
+  // rsp + 8: at most 2^32 here, as the read succeeded inside the 4 GiB window.
   regs[2 * RSP] = (sp + 8) | 0;
   regs[2 * RSP + 1] = sp + 8 >= TWO32 ? 1 : 0;
   c.rip = hi === 0 ? lo >>> 0 : (hi >>> 0) * TWO32 + (lo >>> 0);

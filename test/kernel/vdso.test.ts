@@ -17,6 +17,7 @@ import { loadGoldens } from '../helpers/corpus.js';
 import { Memory, PROT_READ, PROT_WRITE, PROT_EXEC } from '../../src/memory/memory.js';
 import { Cpu, RAX, RDI, RSI, RSP } from '../../src/cpu/state.js';
 import { CodeCache } from '../../src/cpu/code-cache.js';
+import { MemoryFault } from '../../src/memory/fault.js';
 import { installVdsoNatives, VDSO_BASE } from '../../src/kernel/vdso.js';
 import type { Kernel } from '../../src/kernel/kernel.js';
 import '../../src/kernel/syscalls/index.js';
@@ -225,5 +226,49 @@ describe('the native clock_gettime entry and guest memory', () => {
     entry(c);
     expect(b.valid).toBe(false);
     expect(mem.read64(0x10818)).toBe(123);
+  });
+});
+
+describe('vDSO entries given pointers outside the guest window', () => {
+  // Memory's accessors expect addresses below 4 GiB (their page test wraps above it): a pointer
+  // or stack pointer beyond the window must fault like an unmapped address, not reach them
+  // (it used to throw a host RangeError out of a DataView).
+  it('every entry faults at the pointer (SEGV_MAPERR) and leaves rax, rsp and rip alone', () => {
+    for (const name of ['__vdso_clock_gettime', '__vdso_gettimeofday', '__vdso_time', '__vdso_getcpu', '__vdso_clock_getres']) {
+      const mem = new Memory();
+      mem.setProt(0x10000, 0x10000, PROT_READ | PROT_WRITE);
+      const c = new Cpu(mem);
+      const cache = new CodeCache(mem);
+      installVdsoNatives(cache, { hookFor: () => undefined, vdsoCalls: new Map(), config: { monotonicNsNumber: () => 5e9, realtimeOffsetNs: 0n } } as unknown as Kernel);
+      const entry = cache.natives.get(VDSO_BASE + buildVdso().symbols.find((s) => s.name === name)!.offset)!;
+      const clockFirst = name.includes('clock');
+      // The pointer argument: rsi for the clock_* entries (rdi is the clock id), rdi otherwise.
+      const ptrReg = clockFirst ? RSI : RDI;
+      c.regs[2 * RDI] = clockFirst ? 1 : 0;
+      c.regs[2 * ptrReg] = 0x10100; c.regs[2 * ptrReg + 1] = 1; // 0x1_0001_0100
+      c.regs[2 * RSP] = 0x18000;
+      c.regs[2 * RAX] = 77;
+      c.rip = 0x1234;
+      let caught: unknown = null;
+      try { entry(c); } catch (e) { caught = e; }
+      expect(caught, name).toBeInstanceOf(MemoryFault);
+      expect((caught as MemoryFault).address, name).toBe(0x100010100);
+      expect((caught as MemoryFault).mapped, name).toBe(false);
+      expect([c.regs[2 * RAX], c.regs[2 * RSP], c.rip], name).toEqual([77, 0x18000, 0x1234]);
+    }
+  });
+  it('a stack pointer beyond the window faults at the return address read', () => {
+    const mem = new Memory();
+    mem.setProt(0x10000, 0x10000, PROT_READ | PROT_WRITE);
+    const c = new Cpu(mem);
+    const cache = new CodeCache(mem);
+    installVdsoNatives(cache, { hookFor: () => undefined, vdsoCalls: new Map(), config: { monotonicNsNumber: () => 5e9, realtimeOffsetNs: 0n } } as unknown as Kernel);
+    const entry = cache.natives.get(VDSO_BASE + buildVdso().symbols.find((s) => s.name === '__vdso_clock_gettime')!.offset)!;
+    c.regs[2 * RDI] = 1; c.regs[2 * RSI] = 0x10100;
+    c.regs[2 * RSP] = 0x18000; c.regs[2 * RSP + 1] = 1;
+    let caught: unknown = null;
+    try { entry(c); } catch (e) { caught = e; }
+    expect(caught).toBeInstanceOf(MemoryFault);
+    expect([(caught as MemoryFault).address, (caught as MemoryFault).write]).toEqual([0x100018000, false]);
   });
 });
