@@ -50,16 +50,16 @@ export interface GoldenRun {
 }
 
 /**
- * Runs a golden case under x64run: from the repository root (argv[0] = program string, like
- * the recorder), or in a fresh copy of its fixture directory.
- */
-/**
  * Which build runs the case: the TypeScript sources (as vitest transforms them) or the built
  * dist/ that `npx x64run` and the benchmarks run (tsc output after the build's constant
  * inlining, src/tools/inline-constants.ts; `npm test` builds it first).
  */
 export type Build = 'src' | 'dist';
 
+/**
+ * Runs a golden case under x64run: from the repository root (argv[0] = program string, like
+ * the recorder), or in a fresh copy of its fixture directory.
+ */
 export async function runGoldenCase(g: Golden, options: RunOptions = {}, build: Build = 'src'): Promise<GoldenRun> {
   const runner = build === 'dist' ? (await import('../../dist/index.js')).run as typeof run : run;
   const cwd = process.cwd();
