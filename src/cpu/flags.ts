@@ -141,16 +141,8 @@ export function arithFlags(c: Cpu): number {
   const op = c.fop;
   const k = op >> 2;
   if (k === K_NONE) return c.rflags & ARITH_FLAGS;
-  const sz = op & 3;
   const r = c.fr;
-  let f = PARITY[r & 0xff];
-  if (sz === SZ64) {
-    if (r === 0 && c.frHi === 0) f |= ZF;
-    if (c.frHi < 0) f |= SF;
-  } else {
-    if (r === 0) f |= ZF;
-    if ((r & SIGN[sz]) !== 0) f |= SF;
-  }
+  let f = szp(r, op & 3, c.frHi);
   if (k === K_LOGIC) return f;
   f |= (c.fa ^ c.fb ^ r) & AF;
   if (k === K_INC || k === K_DEC) f |= c.fcf;

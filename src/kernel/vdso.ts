@@ -23,7 +23,7 @@
  * are keyed by address in the process's code cache: a fork must copy them (installVdsoNatives).
  */
 import { buildVdso, type VdsoImage, type VdsoSymbol } from '../elf/vdso.js';
-import { PROT_READ, PROT_WRITE, PROT_EXEC, PAGE_CODE } from '../memory/memory.js';
+import { PROT_READ, PROT_EXEC } from '../memory/memory.js';
 import { MemoryFault } from '../memory/fault.js';
 import { SYSCALLS, SyscallError, decodeArg, type SyscallDef } from './syscall-table.js';
 import type { Process } from './process.js';
@@ -126,29 +126,18 @@ class FastClock {
 }
 
 /**
- * Writes a struct timespec/timeval {sec, sub} (two signed 64-bit fields, sub < 2^31). Inside
- * one writable, non-code page it stores directly (Memory's own fast-path test); otherwise
- * through Memory.write64 field by field, which faults, or invalidates code, like the real
- * vDSO's two stores.
+ * Writes a struct timespec/timeval {sec, sub} (two signed 64-bit fields, sub < 2^31) with
+ * Memory's stores, field by field: a fault or a code invalidation happens where the real vDSO's
+ * two stores would have it.
  */
 function storePair(c: Cpu, a: number, sec: number, sub: number): void {
-  const m = c.mem;
-  if ((a & 4095) <= 4080 && (m.prot[a >>> 12] & (PROT_WRITE | PAGE_CODE)) === PROT_WRITE) {
-    const dv = m.dv;
-    const hi = sec >= 0 && sec < TWO32 ? 0 : Math.floor(sec / TWO32);
-    dv.setInt32(a, (sec - hi * TWO32) | 0, true);
-    dv.setInt32(a + 4, hi | 0, true);
-    dv.setInt32(a + 8, sub, true);
-    dv.setInt32(a + 12, 0, true);
-    return;
-  }
   store64(c, a, sec);
-  store64(c, a + 8, sub);
+  c.mem.write64(a + 8, sub, 0);
 }
 
 /** Writes a signed 64-bit number (exact below 2^53) to guest memory; faults like a store. */
 function store64(c: Cpu, addr: number, v: number): void {
-  const hi = Math.floor(v / TWO32);
+  const hi = v >= 0 && v < TWO32 ? 0 : Math.floor(v / TWO32);
   c.mem.write64(addr, (v - hi * TWO32) | 0, hi | 0);
 }
 
@@ -227,17 +216,10 @@ function servedEntry(name: string, def: SyscallDef, clock: FastClock, calls: { c
  */
 function ret(c: Cpu, r: number, calls: { count: number }): void {
   const regs = c.regs, m = c.mem;
-  const sp = regs[2 * RSP] >>> 0, spHi = regs[2 * RSP + 1];
-  let lo: number, hi: number;
-  if (spHi === 0 && (sp & 4095) <= 4088 && (m.prot[sp >>> 12] & PROT_READ) !== 0) {
-    lo = m.dv.getInt32(sp, true);
-    hi = m.dv.getInt32(sp + 4, true);
-  } else {
-    const a = (spHi >>> 0) * TWO32 + sp;
-    if (a > TWO32 - 8) throw new MemoryFault(a, false, false); // outside the window (see ptrArg)
-    lo = m.read64(a); // faults if not readable
-    hi = m.hi;
-  }
+  const sp = (regs[2 * RSP + 1] >>> 0) * TWO32 + (regs[2 * RSP] >>> 0);
+  if (sp > TWO32 - 8) throw new MemoryFault(sp, false, false); // outside the window (see ptrArg)
+  const lo = m.read64(sp); // faults if not readable
+  const hi = m.hi;
   if (r === (r | 0)) {
     regs[2 * RAX] = r;
     regs[2 * RAX + 1] = r >> 31;
@@ -246,7 +228,7 @@ function ret(c: Cpu, r: number, calls: { count: number }): void {
     regs[2 * RAX] = (r - h * TWO32) | 0;
     regs[2 * RAX + 1] = h | 0;
   }
-  // rsp + 8: at most 2^32 here, as the read succeeded inside the 4 GiB window.
+  // rsp + 8: at most 2^32, as the read succeeded inside the 4 GiB window.
   regs[2 * RSP] = (sp + 8) | 0;
   regs[2 * RSP + 1] = sp + 8 >= TWO32 ? 1 : 0;
   c.rip = hi === 0 ? lo >>> 0 : (hi >>> 0) * TWO32 + (lo >>> 0);

@@ -245,8 +245,9 @@ export class Memory {
    * Ends this address space and keeps its 4 GiB buffer for the next Memory (run() calls this
    * when a run ended with nothing still in flight that could write guest memory). Everything is
    * unmapped (unmapPages): every mapped page is zeroed, so the next guest sees only zeros, as in
-   * a fresh buffer, and every page becomes unmapped in place, so code that still holds this Memory or its views (a compiled region's
-   * `P`) faults instead of touching the buffer's next owner. Why: every new 4 GiB ArrayBuffer
+   * a fresh buffer, and every page becomes unmapped in place, so code that still holds this
+   * Memory or its views (a compiled region's `P`) faults instead of touching the buffer's next
+   * owner. Why: every new 4 GiB ArrayBuffer
    * counts as external memory, and V8 answered each with a full mark-compact ("external memory
    * pressure", ~20 ms), a third of a short run's time.
    */
