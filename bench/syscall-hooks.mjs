@@ -17,11 +17,15 @@
  *     of a loop split into CHUNKS chunks with a getppid() marker after each (hook-bench's 4th
  *     argument), timestamped by a getppid hook; per run, the median over the chunks of the
  *     loop's second half (the steady state: loading, decoding, compilation and V8's warm-up
- *     fall in the first half); best of R runs. (Differences of whole-loop times, T(2N)-T(N),
+ *     fall in the first half). (Differences of whole-loop times, T(2N)-T(N),
  *     were used before: with run-to-run variations of up to 2x on this VM they came out
  *     negative for some variants.)
  *   - native ns per iteration (x86-64 Linux hosts only): the program's own clock around its
- *     loop, best of R runs.
+ *     loop.
+ * Each variant runs R rounds (--repeats=R, default 5) of a JIT run and a native run right after
+ * it, then R runs in each other mode; the table gives the best run of each mode and the
+ * JIT/native ratio of every round (this VM's speed drifts over seconds: pairs run back to back
+ * compare like with like).
  * Prints a Markdown table, writes it to bench/results/syscall-hooks.md and draws
  * bench/results/syscall-hooks.svg (a grouped bar chart on a log scale, written by hand).
  *
@@ -54,7 +58,7 @@ const isNativeHost = process.platform === 'linux' && process.arch === 'x64';
 const f1 = (x) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 
 function parseArgs(args) {
-  const opts = { quick: false, native: isNativeHost, repeats: 3, targetMs: 400, only: [], clock: 'wall' };
+  const opts = { quick: false, native: isNativeHost, repeats: 5, targetMs: 400, only: [], clock: 'wall' };
   for (const a of args) {
     if (a === '--quick') { opts.quick = true; opts.targetMs = 100; opts.repeats = 2; }
     else if (a === '--no-native') opts.native = false;
@@ -108,21 +112,17 @@ async function emulate(run, variant, n, options, chunks = CHUNKS) {
 const median = (xs) => { const a = [...xs].sort((x, y) => x - y); const m = a.length >> 1; return a.length & 1 ? a[m] : (a[m - 1] + a[m]) / 2; };
 
 /**
- * Host ns per iteration in the steady state: in each of R runs, the median over the loop's
- * second half of the per-chunk times (the first half holds the warm-up: interpreted iterations
- * until the JIT threshold, and V8 running the new code unoptimised until TurboFan is done);
- * the figure is the best run's, `spread` the worst run's.
+ * Host ns per iteration of one run in the steady state: the median over the loop's second half
+ * of the per-chunk times (the first half holds the warm-up: interpreted iterations until the
+ * JIT threshold, and V8 running the new code unoptimised until TurboFan is done).
  */
-async function perIteration(runOne, n, repeats) {
-  let best = Infinity, worst = 0;
-  for (let k = 0; k < repeats; k++) {
-    const { chunkNs } = await runOne(n);
-    const ns = median(chunkNs.slice(chunkNs.length >> 1));
-    best = Math.min(best, ns);
-    worst = Math.max(worst, ns);
-  }
-  return { ns: best, worst, n };
+async function steadyNs(runOne, n) {
+  const { chunkNs } = await runOne(n);
+  return median(chunkNs.slice(chunkNs.length >> 1));
 }
+
+/** Best, worst and per-round figures of a series of runs. */
+const series = (xs, n) => ({ ns: Math.min(...xs), worst: Math.max(...xs), all: xs, n });
 
 /** Picks N (a multiple of 1000 * CHUNKS) so that the loop takes about targetMs. */
 async function chooseN(runOne, probeN, targetMs) {
@@ -146,16 +146,8 @@ function nativeMs(variant, n) {
   return Number(m[1]) / 1e6;
 }
 
-/** Native ns per iteration: the best of R runs of the whole loop (a native loop has no warm-up to leave out). */
-function nativePerIteration(variant, n, repeats) {
-  let best = Infinity, worst = 0;
-  for (let k = 0; k < repeats; k++) {
-    const ns = (nativeMs(variant, n) * 1e6) / n;
-    best = Math.min(best, ns);
-    worst = Math.max(worst, ns);
-  }
-  return { ns: best, worst, n };
-}
+/** Native ns per iteration of one run of the whole loop (a native loop has no warm-up to leave out). */
+const nativeNs = (variant, n) => (nativeMs(variant, n) * 1e6) / n;
 
 export async function main(args = process.argv.slice(2)) {
   const opts = parseArgs(args);
@@ -190,31 +182,35 @@ export async function main(args = process.argv.slice(2)) {
 
     const runWith = (options) => (n) => emulate(run, v.name, n, options);
     const jitRun = runWith({ jit: { enabled: true } });
-    const nJit = await chooseN(jitRun, opts.quick ? 20_000 : 100_000, opts.targetMs);
-    const jit = await perIteration(jitRun, nJit, opts.repeats);
-    process.stderr.write(`jit ${f1(jit.ns)} ns, `);
     const intRun = runWith({ jit: { enabled: false } });
+    const hookRun = v.syscall ? runWith({ jit: { enabled: true }, syscalls: hooks }) : null;
+    let nNat = opts.quick ? 100_000 : 1_000_000;
+    if (opts.native) while (nativeMs(v.name, nNat) < 40 && nNat < 100_000_000) nNat *= 4;
+    const nJit = await chooseN(jitRun, opts.quick ? 20_000 : 100_000, opts.targetMs);
+    // Rounds of a JIT run and a native run right after it, so that each JIT/native pair is
+    // measured in the same stretch of this VM's time (its speed drifts by up to 2x over
+    // seconds, for native code and x64run alike: a best-of over runs made a minute apart
+    // compared different machines). The interpreter's and the hook's runs come after: run
+    // between JIT runs, they made the next JIT run ~15% slower (V8 re-optimising the shared
+    // syscall path for their callers).
+    const J = [], N = [], In = [], H = [];
+    for (let k = 0; k < opts.repeats; k++) {
+      J.push(await steadyNs(jitRun, nJit));
+      if (opts.native) N.push(nativeNs(v.name, nNat));
+    }
     const nInt = await chooseN(intRun, opts.quick ? 5_000 : 20_000, opts.targetMs);
-    const interp = await perIteration(intRun, nInt, opts.repeats);
-    process.stderr.write(`interpreter ${f1(interp.ns)} ns, `);
-    let hook = null;
-    if (v.syscall) {
-      const hookRun = runWith({ jit: { enabled: true }, syscalls: hooks });
-      hookCalls.n = 0;
-      const nHook = await chooseN(hookRun, opts.quick ? 20_000 : 100_000, opts.targetMs);
-      hook = await perIteration(hookRun, nHook, opts.repeats);
-      if (hookCalls.n < nHook) throw new Error(`${v.name}: the gettid hook was called ${hookCalls.n} times`);
-      process.stderr.write(`JS hook ${f1(hook.ns)} ns, `);
-    }
-    let native = null;
-    if (opts.native) {
-      let nNat = opts.quick ? 100_000 : 1_000_000;
-      while (nativeMs(v.name, nNat) < 40 && nNat < 100_000_000) nNat *= 4;
-      native = nativePerIteration(v.name, nNat, opts.repeats + 2);
-      process.stderr.write(`native ${f1(native.ns)} ns`);
-    }
+    for (let k = 0; k < opts.repeats; k++) In.push(await steadyNs(intRun, nInt));
+    const nHook = hookRun ? await chooseN(hookRun, opts.quick ? 20_000 : 100_000, opts.targetMs) : 0;
+    hookCalls.n = 0;
+    if (hookRun) for (let k = 0; k < opts.repeats; k++) H.push(await steadyNs(hookRun, nHook));
+    if (hookRun && hookCalls.n < nHook) throw new Error(`${v.name}: the gettid hook was called ${hookCalls.n} times`);
+    const jit = series(J, nJit), interp = series(In, nInt), hook = hookRun ? series(H, nHook) : null;
+    const native = opts.native ? series(N, nNat) : null;
+    const pairs = native ? J.map((x, k) => x / N[k]) : null;
+    process.stderr.write(`jit ${f1(jit.ns)} ns, interpreter ${f1(interp.ns)} ns${hook ? `, JS hook ${f1(hook.ns)} ns` : ''}` +
+      `${native ? `, native ${f1(native.ns)} ns, paired JIT/native ${pairs.map(f1).join(' ')}` : ''}`);
     process.stderr.write('\n');
-    rows.push({ ...v, insns, gettids: gettids / N0, vdso: vdso / N0, jit, interp, hook, native });
+    rows.push({ ...v, insns, gettids: gettids / N0, vdso: vdso / N0, jit, interp, hook, native, pairs });
   }
 
   const entries = await vdsoEntries();
@@ -282,21 +278,26 @@ function report(rows, opts, entries) {
   L.push('# Syscall hooks: "syscall + nops" against "call" (glibc Library-OS RFC bench-nop) on x64run', '');
   L.push(`${new Date().toISOString()} · ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length} · Node ${process.version} · ${os.platform()} ${os.arch()} · ` +
     `load average ${os.loadavg()[0].toFixed(1)} · ${{ cpu: 'process CPU time', thread: 'main-thread CPU time', wall: 'wall time' }[opts.clock]}${opts.quick ? ' · quick' : ''}`, '');
-  L.push('| variant | loop body | guest insns / iter | syscalls / iter | vDSO calls / iter | JIT ns / iter | interpreter ns / iter | JIT + JS hook ns / iter | native ns / iter | JIT / native |');
-  L.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  L.push('| variant | loop body | guest insns / iter | syscalls / iter | vDSO calls / iter | JIT ns / iter | interpreter ns / iter | JIT + JS hook ns / iter | native ns / iter | JIT / native (best of each) | JIT / native (paired rounds: median, range) |');
+  L.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const range = (xs) => `${f1(median(xs))} (${f1(Math.min(...xs))}–${f1(Math.max(...xs))})`;
   for (const r of rows) {
     L.push(`| ${r.name} | ${r.what} | ${r.insns} | ${r.gettids} | ${r.vdso} | ${f1(r.jit.ns)} | ${f1(r.interp.ns)} | ${r.hook ? f1(r.hook.ns) : '—'} | ` +
-      `${r.native ? f1(r.native.ns) : 'n/a'} | ${r.native ? f1(r.jit.ns / r.native.ns) : 'n/a'} |`);
+      `${r.native ? f1(r.native.ns) : 'n/a'} | ${r.native ? f1(r.jit.ns / r.native.ns) : 'n/a'} | ${r.pairs ? range(r.pairs) : 'n/a'} |`);
   }
   L.push('');
   const inline = rows.find((r) => r.name === 'inline');
   const vdso = rows.find((r) => r.name === 'vdso');
   if (inline) {
     const nat = inline.native ? inline.native.ns : 190;
-    L.push(`- Emulated inline gettid round trip with the JIT: **${f1(inline.jit.ns)} ns** against native ${f1(nat)} ns${inline.native ? '' : ' (reference figure)'}: ` +
-      `${inline.jit.ns < nat ? 'cheaper than native' : 'more expensive than native'}.`);
+    const paired = inline.pairs ? median(inline.pairs) : null;
+    L.push(`- Emulated inline gettid round trip with the JIT: **${f1(inline.jit.ns)} ns** against native ${f1(nat)} ns${inline.native ? '' : ' (reference figure)'} (best of each): ` +
+      `${inline.jit.ns < nat ? 'cheaper than native' : 'more expensive than native'}` +
+      (paired === null ? '.' : `; in the ${inline.pairs.length} rounds that ran both back to back, JIT/native was ${inline.pairs.map(f1).join(', ')} ` +
+        `(median ${f1(paired)}: ${paired < 1 ? 'cheaper than native' : 'more expensive than native'}).`));
   }
-  if (vdso) L.push(`- Emulated vDSO clock_gettime with the JIT: **${f1(vdso.jit.ns)} ns** per loop iteration (target < 200 ns: ${vdso.jit.ns < 200 ? 'met' : 'not met'}); ` +
+  if (vdso) L.push(`- Emulated vDSO clock_gettime with the JIT: **${f1(vdso.jit.ns)} ns** per loop iteration at best, ${f1(median(vdso.jit.all))} ns median of the rounds ` +
+    `(target < 200 ns: ${vdso.jit.ns < 200 ? 'met' : 'not met'} at best, ${median(vdso.jit.all) < 200 ? 'met' : 'not met'} at the median); ` +
     'the iteration also runs glibc\'s clock_gettime wrapper and the loop (see the instruction count).');
   if (entries) L.push(`- The vDSO entries alone (the JavaScript run for a call, including the host clock read and the return; loop overhead included): ` +
     entries.map((e) => `${e.name} ${f1(e.ns)} ns`).join(', ') + '.');
@@ -307,9 +308,11 @@ function report(rows, opts, entries) {
     `Host times under x64run: an in-process \`run()\` of \`hook-bench <variant> N none ${CHUNKS}\`, whose loop runs in ${CHUNKS} chunks ` +
     'with a getppid() marker between chunks that a syscall hook timestamps; a run\'s figure is the median ns per iteration over ' +
     'the chunks of the loop\'s second half (the first half holds the warm-up: interpreted iterations until the JIT threshold, ' +
-    'and V8 running new code unoptimised), and the table gives the best of the runs (this 2-core VM\'s timings vary by up to ' +
-    '2x from run to run). Natively: the program\'s own clock around the whole loop (CLOCK_MONOTONIC, or ' +
-    'CLOCK_THREAD_CPUTIME_ID with --clock=thread|cpu), best of the runs. N is chosen for loops of a few hundred ms. "JIT + JS hook": `syscalls: { gettid: () => 4242 }`. `call-cached` answers in the guest (no syscall); ' +
+    'and V8 running new code unoptimised). Natively: the program\'s own clock around the whole loop (CLOCK_MONOTONIC, or ' +
+    'CLOCK_THREAD_CPUTIME_ID with --clock=thread|cpu). Each variant runs R rounds of a JIT run and a native run right after it, ' +
+    'then R interpreter runs and R hook runs; the table gives the best run of each mode, and the JIT/native ratio of each round ' +
+    '(this 2-core VM\'s speed drifts by up to 2x over seconds, for native code as for x64run, so a pair run back to back ' +
+    'compares like with like). N is chosen for loops of a few hundred ms. "JIT + JS hook": `syscalls: { gettid: () => 4242 }`. `call-cached` answers in the guest (no syscall); ' +
     '`call-syscall` forwards with `syscall; ret` from the stub. Reproduce with `npm run bench -- syscall-hooks` ' +
     '(`-- --clock=thread` on a loaded machine).');
   return L.join('\n') + '\n';

@@ -12,7 +12,7 @@
  *       dispatch: for (;;) switch (S) {
  *         case 0: ...block...; S = 3; continue dispatch;              branches inside the region
  *         case 1: for (;;) { ...; continue; }                          a block looping on itself
- *         case 2: ...; L = ret target; S = IX(L); continue dispatch;   indirect branches
+ *         case 2: ...; S = IX(ret target); continue dispatch;         indirect branches
  *         ...                                                          exits: write back, return successor
  *       }
  *     } catch (e) { write back; c.rip = faulting instruction; ... }
@@ -64,8 +64,12 @@ const WB = '\u0001WB';
 const FLUSH_DIRTY = '\u0001FLUSHDIRTY';
 /** Reloads of rax, rcx and r11 after a syscall, for those the region keeps in locals. */
 const SYSCALL_RELOAD = '\u0001SYSRELOAD';
-/** Reloads of rax, rcx, rsp and r11 after a native entry, for those the region keeps in locals. */
+/** Reloads of rax and rsp after a native entry that returned, for those the region keeps in locals. */
 const NATIVE_RELOAD = '\u0001NATRELOAD';
+/** Stores of the modified registers a native entry reads (emitNative). */
+const FLUSH_NATIVE = '\u0001FLUSHNATIVE';
+/** Stores of the other modified registers, but those a hooked native entry set (emitNative). */
+const WB_NATIVE_EXIT = '\u0001NATEXITWB';
 /** Flag-record locals mirroring Cpu.fop/fa/fb/fr/faHi/fbHi/frHi/fcf/rflags. */
 const FLAG_LOCALS: [string, string][] = [
   ['fop', 'fop'], ['fa', 'fa'], ['fb', 'fb'], ['fr', 'fr'], ['fah', 'faHi'], ['fbh', 'fbHi'], ['frh', 'frHi'], ['fcf', 'fcf'], ['frf', 'rflags'],
@@ -273,7 +277,7 @@ export class Gen {
   stores = false;
   /** Templates access the XMM registers (declares `XM`). */
   xmm = false;
-  /** The region continues after syscalls (emitSyscall). */
+  /** The region publishes its instruction count mid-way (emitSyscall, emitNative): `lim` moves. */
   syscalls = false;
   /** Templates compute on XMM floats (declares the views `XF`, `XS`). */
   xmmFloat = false;
@@ -466,6 +470,9 @@ export function generate(region: Region): Compiled {
   const dirtyText = [...g.dirty].sort((x, y) => x - y).map((r) => `R[${2 * r}] = r${r}l; R[${2 * r + 1}] = r${r}h;`).join(' ');
   const sysReloadText = SYSCALL_CHANGED.filter((r) => g.used.has(r)).map((r) => `r${r}l = R[${2 * r}]; r${r}h = R[${2 * r + 1}];`).join(' ');
   const nativeReloadText = NATIVE_CHANGED.filter((r) => g.used.has(r)).map((r) => `r${r}l = R[${2 * r}]; r${r}h = R[${2 * r + 1}];`).join(' ');
+  const store = (rs: number[]) => rs.sort((x, y) => x - y).map((r) => `R[${2 * r}] = r${r}l; R[${2 * r + 1}] = r${r}h;`).join(' ');
+  const flushNativeText = store([...g.dirty].filter((r) => NATIVE_READS.includes(r)));
+  const wbNativeExitText = store([...g.dirty].filter((r) => !NATIVE_READS.includes(r) && !NATIVE_HOOKED_SETS.includes(r)));
   const wbText = (g.anyCall ? regs : [...g.dirty].sort((x, y) => x - y)).map((r) => `R[${2 * r}] = r${r}l; R[${2 * r + 1}] = r${r}h;`).join(' ');
   const expand = (line: string): string => {
     if (line === FLUSH) return flushText;
@@ -475,8 +482,9 @@ export function generate(region: Region): Compiled {
     if (line === FLUSH_DIRTY) return dirtyText;
     if (line === SYSCALL_RELOAD) return sysReloadText;
     if (line === NATIVE_RELOAD) return nativeReloadText;
+    if (line === FLUSH_NATIVE) return flushNativeText;
     // Every exit also publishes the number of blocks executed in this call (`bc`).
-    return line.replaceAll(SYNCF, syncText).replaceAll(WB, wbText).replaceAll('c.icount += ic', 'c.blocks += bc; c.icount += ic');
+    return line.replaceAll(SYNCF, syncText).replaceAll(WB_NATIVE_EXIT, wbNativeExitText).replaceAll(WB, wbText).replaceAll('c.icount += ic', 'c.blocks += bc; c.icount += ic');
   };
   const decl = regs.map((r) => `r${r}l = R[${2 * r}], r${r}h = R[${2 * r + 1}]`);
   const flagDecl = flagSet.length ? `let ${flagSet.map(([l, f]) => `${l} = c.${f}`).join(', ')};` : '';
@@ -484,11 +492,12 @@ export function generate(region: Region): Compiled {
   const temps = allTemps.length ? `let ${allTemps.join(', ')};` : '';
   const catchWriteBack = wbText;
   const src = [
-    // One slot more than the exits: the last is primeExit's (engine.ts), reached with L = -2.
+    // One slot more than the exits: the last is primeExit's (engine.ts), reached with L = -2 (S = -2).
     `const EX = new Array(${g.exitSlots.size + 1}).fill(null);`,
     'const P = m.prot, U8 = m.u8, DV = m.dv;',
     // Guest address -> block index, for entries and indirect branches (sparse: a binary search).
-    `function IX(a) { switch (a) { ${region.blocks.map((b, k) => `case ${b.addr}: return ${k};`).join(' ')} } return -1; }`,
+    // (Addresses as int32: no heap numbers for those from 2^31 up, exitDynamic.)
+    `function IX(a) { switch (a) { ${region.blocks.map((b, k) => `case ${b.addr | 0}: return ${k};`).join(' ')} } return -1; }`,
     `return function region_${region.entry.addr.toString(16)}(c, L) {`,
     'const R = c.regs;',
     g.xmm ? 'const XM = c.xmm;' : '',
@@ -504,11 +513,15 @@ export function generate(region: Region): Compiled {
     'let pc = 0, ic = 0, ie = 0, bc = 0, xs = -1;',
     // A syscall continuing in the region moves the budget's origin (emitSyscall).
     `${g.syscalls ? 'let' : 'const'} lim = X.limit - c.icount;`,
-    'let S = IX(L);',
+    // L < 0: engine.ts primeExit's pseudo-addresses -1 and -2, which reach the default case.
+    // (S stays a small integer, as the switch wants: `S = L` made the inner loop ~15% slower.)
+    'let S = L < 0 ? (L === -2 ? -2 : -1) : IX(L | 0), J = 0;',
     'try {',
     'dispatch: for (;;) switch (S) {',
     ...cases.map(expand),
-    `default: xs = L === -2 ? ${g.exitSlots.size} : -1; break dispatch;`,
+    // S, not L: L holds addresses from 2^31 up as doubles (the vDSO's), and a test on it that
+    // had only seen small integers deoptimised the region when a slice ended on such a jump.
+    `default: xs = S === -2 ? ${g.exitSlots.size} : -1; break dispatch;`,
     '}',
     // The one exit of the region: every leaving path sets L (next guest address) and xs
     // (how to find its block: a chaining slot, -1 lookup, -2 none after self-modifying code).
@@ -551,15 +564,18 @@ export function branchTo(g: Gen, target: number): void {
   g.emit(`ie = ${n}; L = ${target}; xs = ${slot}; break dispatch; /*exit*/`);
 }
 
-/** Exit to a dynamic target held in a JS expression (ret, indirect jmp/call). */
 /**
  * Exit to a dynamic target held in a JS expression (ret, indirect jmp/call): through the
  * dispatch switch, so a target inside the region (a return site, a jump-table case) continues
- * in this function and anything else leaves it in the `default:` case.
+ * in this function and anything else leaves it in the `default:` case. The target goes to L
+ * only when it leaves: L is live around the whole loop, where V8 keeps it as a tagged value,
+ * so a target from 2^31 up (the vDSO's) stored there on every iteration was a heap number
+ * allocated per iteration (the vDSO benchmark loop: 16 of its 96 bytes per call). IX takes
+ * the address as an int32 for the same reason; a target beyond the 4 GiB window is in no region.
  */
 export function exitDynamic(g: Gen, target: string): void {
   const n = g.k + 1;
-  g.emit(`ic += ${n}; L = ${target}; S = ic >= lim ? -1 : IX(L); continue dispatch; /*exit*/`);
+  g.emit(`ic += ${n}; J = ${target}; S = ic >= lim || J > 4294967295 ? -1 : IX(J | 0); if (S < 0) L = J; continue dispatch; /*exit*/`);
 }
 
 /**
@@ -684,22 +700,34 @@ const SYSCALL_CHANGED = [0, 1, 11];
  * A native entry block (the vDSO's functions, Block.native): its JavaScript reads the argument
  * registers and the stack, writes memory, rax and rsp (its `ret`), and sets rip to the return
  * address, which usually is a block of this region: the call then never leaves the region.
- * A hooked entry asks for the real syscall instead (c.exit): the region leaves, as the
- * interpreter would, with rip at the image's `ret`.
+ * A hooked entry asks for the real syscall instead (c.exit): it sets rax, rcx and r11 (the
+ * syscall instruction's) and rip to the image's `ret`, and the region leaves, as the
+ * interpreter would, writing back the other registers first. Only the registers the entries
+ * read are stored before the call (vdso.ts: rdi, rsi, rdx, rsp), not all those the region
+ * modified (18 in the syscall benchmark's vDSO loop); a fault in the entry writes back
+ * everything in the region's catch.
  */
 function emitNative(g: Gen, i: Insn, k: number): void {
-  g.emit(FLUSH_DIRTY);
+  g.emit(FLUSH_NATIVE);
   g.syncFlags(); // a hooked entry puts RFLAGS in r11
+  // The retired instructions are published first, as for a syscall: deterministic mode's clock
+  // is the instruction count, and reads it here as it does under the interpreter.
+  g.syscalls = true;
+  g.emit(`${k ? `ic += ${k}; ` : ''}c.icount += ic; lim -= ic; ic = ${-k}; bc = 0;`);
   g.emit(`I[${g.blockIndex}][${k}].exec(c, I[${g.blockIndex}][${k}]);`);
-  g.emit(`if (c.exit !== 0) { c.icount += ic + ${k + 1}; return null; }`);
+  g.emit(`if (c.exit !== 0) { ${WB_NATIVE_EXIT} c.icount += ic + ${k + 1}; return null; }`);
   g.emit(NATIVE_RELOAD);
   for (const r of NATIVE_CHANGED) g.hiZero[r] = false;
   smcCheckAfterCall(g, i.next, k);
   exitDynamic(g, 'c.rip');
 }
 
-/** Registers a native entry may change: rax, rsp, and rcx/r11 when hooked (emitNative). */
-const NATIVE_CHANGED = [0, 1, 4, 11];
+/** Registers a native entry that returns changes: rax and rsp (emitNative). */
+const NATIVE_CHANGED = [0, 4];
+/** Registers the native entries read (vdso.ts: arguments and the return address). */
+const NATIVE_READS = [2, 4, 6, 7];
+/** Registers a hooked native entry sets before the region leaves: rax, rcx, r11 (emitNative). */
+const NATIVE_HOOKED_SETS = [0, 1, 11];
 
 /** Before a handler that may read or write anything: the Cpu gets every register and the flags. */
 function callWithState(g: Gen): void {

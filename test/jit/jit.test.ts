@@ -12,6 +12,8 @@ import { generate } from '../../src/jit/codegen.js';
 import { formRegion } from '../../src/jit/engine.js';
 import { getRflags } from '../../src/cpu/flags.js';
 import { SIGSEGV, SIGTRAP } from '../../src/cpu/exceptions.js';
+import { enterSyscall } from '../../src/cpu/system.js';
+import { RSP } from '../../src/cpu/state.js';
 
 const I = Instruction;
 const R = Register;
@@ -513,4 +515,90 @@ describe('region forming', () => {
     expect(Array.from(jit.cpu.regs)).toEqual(Array.from(interp.cpu.regs));
     expect(getRflags(jit.cpu)).toBe(getRflags(interp.cpu));
   });
+});
+
+describe('indirect branches in a region', () => {
+  // Region code dispatches indirect targets on their low 32 bits (codegen.ts exitDynamic): a
+  // target beyond the 4 GiB window whose low half is a block of the region must leave the
+  // region and fault, not run that block.
+  it('a jmp to an address beyond the window faults like the interpreter, even when its low half is a block of the region', () => {
+    // One block looping on itself through `jmp rax`; when ecx reaches 0, rax gets 2^32 added.
+    const code = build([
+      I.createRegU32(Code.Mov_r32_imm32, R.ECX, 5000),
+      I.createRegU32(Code.Mov_r32_imm32, R.EAX, CODE + 0x10),
+      I.createBranch(Code.Jmp_rel8_64, BigInt(CODE + 0x10)),
+      withIp(I.createReg(Code.Dec_rm32, R.ECX), CODE + 0x10),
+      I.createReg(Code.Sete_rm8, R.DL),
+      I.createRegReg(Code.Movzx_r32_rm8, R.EDX, R.DL),
+      I.createRegI32(Code.Shl_rm64_imm8, R.RDX, 32),
+      I.createRegReg(Code.Add_r64_rm64, R.RAX, R.RDX),
+      I.createReg(Code.Jmp_rm64, R.RAX),
+    ]);
+    const run = (threshold: number | null) => {
+      const m = machine(code, threshold === null ? { enabled: false, threshold: 0 } : { enabled: true, threshold });
+      runToTrap(m);
+      return m;
+    };
+    const a = run(null), b = run(16);
+    expect(a.cpu.fault?.signo).toBe(SIGSEGV);
+    expect(a.cpu.rip).toBe(0x1_0000_0000 + CODE + 0x10);
+    expect(b.engine.stats.blocksCompiled).toBeGreaterThan(0);
+    expect(b.cpu.fault).toEqual(a.cpu.fault);
+    expect(b.cpu.rip).toBe(a.cpu.rip);
+    expect(Array.from(b.cpu.regs)).toEqual(Array.from(a.cpu.regs));
+    expect(b.cpu.icount).toBe(a.cpu.icount);
+  });
+});
+
+describe('native entries (vDSO functions) in a region', () => {
+  // A loop that changes rbx and r8 (a counter) in the region, then calls a native entry at
+  // NATIVE: served (JavaScript computes rax and returns, as vdso.ts's entries do) or hooked
+  // (rax = nr, then the syscall instruction's semantics and a real syscall: the region leaves
+  // from the entry, codegen.ts emitNative, and must write back what it kept in locals).
+  const NATIVE = CODE + 0x80;
+  const code = build([
+    I.createRegU32(Code.Mov_r32_imm32, R.R8D, 3000),
+    I.createRegReg(Code.Xor_r32_rm32, R.EBX, R.EBX),
+    I.createBranch(Code.Jmp_rel8_64, BigInt(CODE + 0x10)),
+    withIp(I.createRegReg(Code.Add_r64_rm64, R.RBX, R.R8), CODE + 0x10),
+    I.createRegReg(Code.Mov_r32_rm32, R.EDI, R.EBX),
+    I.createRegU32(Code.Mov_r32_imm32, R.ESI, 7),
+    I.createBranch(Code.Call_rel32_64, BigInt(NATIVE)),
+    I.createRegReg(Code.Add_r64_rm64, R.RBX, R.RAX),
+    I.createReg(Code.Dec_rm32, R.R8D),
+    I.createBranch(Code.Jne_rel32_64, BigInt(CODE + 0x10)),
+    I.create(Code.Int3),
+    withIp(I.create(Code.Retnq), NATIVE + 7), // the image's `ret` after `mov $nr,%eax; syscall`
+  ]);
+  const served = (c: Cpu) => {
+    const r = c.regs, sp = r[2 * RSP] >>> 0;
+    const ret = c.mem.read64(sp);
+    r[0] = (r[2 * 7] * 2 + r[2 * 6]) | 0; r[1] = 0;
+    r[2 * RSP] = sp + 8;
+    c.rip = ret;
+  };
+  const hooked = (c: Cpu) => {
+    c.regs[0] = 228; c.regs[1] = 0;
+    enterSyscall(c, NATIVE + 7);
+    c.rip = NATIVE + 7;
+  };
+  for (const [name, entry] of [['served', served], ['hooked', hooked]] as const) {
+    it(`${name}: the same registers, flags and instruction count as the interpreter`, () => {
+      const run = (threshold: number | null) => {
+        const m = machine(code, threshold === null ? { enabled: false, threshold: 0 } : { enabled: true, threshold });
+        m.cache.natives.set(NATIVE, entry);
+        toyKernel(m, true);
+        runToTrap(m, 10000); // a hooked call ends the engine's run: 3000 of them
+        return m;
+      };
+      const a = run(null), b = run(16);
+      expect(a.cpu.fault?.signo).toBe(SIGTRAP);
+      expect(b.engine.stats.blocksCompiled).toBeGreaterThan(0);
+      expect(b.cache.get(NATIVE).regions.length).toBeGreaterThan(0); // the entry ran inside a region
+      expect(Array.from(b.cpu.regs)).toEqual(Array.from(a.cpu.regs));
+      expect(getRflags(b.cpu)).toBe(getRflags(a.cpu));
+      expect(b.cpu.icount).toBe(a.cpu.icount);
+      if (name === 'hooked') expect(b.syscalls).toBe(3000);
+    });
+  }
 });

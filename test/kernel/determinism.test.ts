@@ -61,6 +61,44 @@ describe('deterministic mode', () => {
     expect(interp.r.stats.blocksExecuted).toBe(jit.r.stats.blocksExecuted);
   });
 
+  it('vDSO clock reads inside compiled code see the instruction count the interpreter sees (hook-bench vdso)', async () => {
+    // hook-bench times its loop of 50000 clock_gettime calls with clock_gettime: the loop is a
+    // compiled region whose vDSO calls run in place (codegen.ts emitNative), which must publish
+    // the instructions retired so far before the clock reads them.
+    const loop = async (jit: RunOptions['jit']) => {
+      const { r } = await det('hook-bench-glibc', ['vdso', '50000', 'wall'], { jit });
+      return { ns: Buffer.from(r.stderr!).toString(), r };
+    };
+    const interp = await loop({ enabled: false });
+    expect(interp.ns).toMatch(/^loop \d+\n$/);
+    for (const jit of [{ enabled: true, threshold: 16 }, { enabled: true }]) {
+      const j = await loop(jit);
+      expect(j.r.stats.jit.blocksCompiled).toBeGreaterThan(0);
+      expect(j.ns).toBe(interp.ns);
+    }
+  });
+
+  it('a hooked vDSO entry inside compiled code: the interpreter\'s output, calls and instruction count (hook-bench vdso)', async () => {
+    // With clock_gettime hooked, each vDSO call inside the compiled loop becomes a real syscall:
+    // the region leaves from the entry (codegen.ts emitNative; the register write-back on that
+    // path has its own test in test/jit/jit.test.ts).
+    let calls = 0;
+    const syscalls = { clock_gettime: () => { calls++; return undefined; } };
+    const loop = async (jit: RunOptions['jit']) => {
+      calls = 0;
+      const { r, stdout } = await det('hook-bench-glibc', ['vdso', '20000', 'wall'], { jit, syscalls });
+      return { out: stdout + Buffer.from(r.stderr!).toString(), calls, r };
+    };
+    const interp = await loop({ enabled: false });
+    expect(interp.out).toMatch(/^vdso n=20000 consistent: yes\nloop \d+\n$/);
+    expect(interp.calls).toBe(20002);
+    const jit = await loop({ enabled: true, threshold: 16 });
+    expect(jit.r.stats.jit.blocksCompiled).toBeGreaterThan(0);
+    expect(jit.out).toBe(interp.out);
+    expect(jit.calls).toBe(interp.calls);
+    expect(jit.r.stats.instructions).toBe(interp.r.stats.instructions);
+  });
+
   it('the seed selects the random stream (AT_RANDOM, getrandom, /dev/urandom)', async () => {
     const a = await det('vdso-entropy-glibc', [], { deterministic: { seed: 1 } });
     const b = await det('vdso-entropy-glibc', [], { deterministic: { seed: 1 } });

@@ -9,7 +9,7 @@ let fop = c.fop, fa = c.fa, fb = c.fb, fr = c.fr, fah = c.faHi, fbh = c.fbHi, fr
 let t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0;
 let pc = 0, ic = 0, ie = 0, bc = 0, xs = -1;
 const lim = X.limit - c.icount;
-let S = IX(L);
+let S = L < 0 ? (L === -2 ? -2 : -1) : IX(L | 0), J = 0;
 try {
 dispatch: for (;;) switch (S) {
 case 0: { // 0x10000000
@@ -30,7 +30,7 @@ t1 = (r4h === 0 ? r4l >>> 0 : X.ea(c, r4l, r4h, 0, 0, 1, 0, false, 0));
 if ((t1 & 4095) <= 4088 && (P[t1 >>> 12] & 1) !== 0) { t5 = DV.getInt32(t1, true); t6 = DV.getInt32(t1 + 4, true); } else { t5 = m.read64(t1); t6 = m.hi; }
 t2 = t5; t3 = t6; t4 = (t3 === 0 ? t2 >>> 0 : X.target64(t2, t3));
 r4l = (t1 + 8) | 0; r4h = t1 + 8 > 4294967295 ? 1 : 0;
-ic += 2; L = t4; S = ic >= lim ? -1 : IX(L); continue dispatch; /*exit*/
+ic += 2; J = t4; S = ic >= lim || J > 4294967295 ? -1 : IX(J | 0); if (S < 0) L = J; continue dispatch; /*exit*/
 }
 case 2: { // 0x10000005
 bc++;
@@ -41,7 +41,7 @@ c.rip = 268435462;
 I[2][0].exec(c, I[2][0]);
 c.blocks += bc; c.icount += ic + 1; return c.exit !== 0 ? null : X.lookup(c.rip); /*exit*/
 }
-default: xs = L === -2 ? 0 : -1; break dispatch;
+default: xs = S === -2 ? 0 : -1; break dispatch;
 }
 R[0] = r0l; R[1] = r0h; R[8] = r4l; R[9] = r4h; R[12] = r6l; R[13] = r6h; R[14] = r7l; R[15] = r7h; c.fop = fop; c.fa = fa; c.fb = fb; c.fr = fr; c.faHi = fah; c.fbHi = fbh; c.frHi = frh; c.fcf = fcf; c.rflags = frf; c.blocks += bc; c.icount += ic + ie; c.rip = L;
 if (xs >= 0) return EX[xs] || (EX[xs] = X.link(L));

@@ -8,7 +8,7 @@ let fop = c.fop, fa = c.fa, fb = c.fb, fr = c.fr, fah = c.faHi, fbh = c.fbHi, fr
 let t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0;
 let pc = 0, ic = 0, ie = 0, bc = 0, xs = -1;
 const lim = X.limit - c.icount;
-let S = IX(L);
+let S = L < 0 ? (L === -2 ? -2 : -1) : IX(L | 0), J = 0;
 try {
 dispatch: for (;;) switch (S) {
 case 0: { // 0x10000000
@@ -34,7 +34,7 @@ c.rip = 268435467;
 I[1][1].exec(c, I[1][1]);
 c.blocks += bc; c.icount += ic + 2; return c.exit !== 0 ? null : X.lookup(c.rip); /*exit*/
 }
-default: xs = L === -2 ? 1 : -1; break dispatch;
+default: xs = S === -2 ? 1 : -1; break dispatch;
 }
 R[0] = r0l; R[1] = r0h; R[12] = r6l; R[13] = r6h; R[14] = r7l; R[15] = r7h; c.fop = fop; c.fa = fa; c.fb = fb; c.fr = fr; c.faHi = fah; c.fbHi = fbh; c.frHi = frh; c.fcf = fcf; c.rflags = frf; c.blocks += bc; c.icount += ic + ie; c.rip = L;
 if (xs >= 0) return EX[xs] || (EX[xs] = X.link(L));
