@@ -112,16 +112,28 @@ function arith(op: Op, pd: boolean, scalar: boolean) {
  * twoProdErr) directly: small functions V8 inlines, so the doubles are not boxed. The general
  * X.pe, which V8 did not inline (its boxed double arguments allocated per lane), took 30% of
  * matmul's time, whose sums and products are all exact so PE never gets set. The rest (float
- * lanes, div, sqrt) and products near overflow or underflow call X.pe.
+ * lanes, div, sqrt) and products near overflow or underflow call X.pe. Sums and short products
+ * have cheaper exact tests still (below).
  */
 function exactOrPE(op: Op, pd: boolean, a: string, b: string, r: string): string {
   const call = `X.pe(c, ${OP_CODE[op]}, ${a}, ${b}, ${r}, ${!pd})`;
   if (!pd || (op !== 'add' && op !== 'sub' && op !== 'mul')) return call;
   const setPE = '(c.mxcsr |= 0x20, true)';
-  if (op !== 'mul') return `(X.twoSumErr(${a}, ${op === 'sub' ? `-${b}` : b}, ${r}) === 0 || ${setPE})`;
-  // TwoProduct is exact away from overflow and underflow (the same range X.pe checks).
+  if (op !== 'mul') {
+    // r = a + b' (b' = b, or -b for sub) is exact iff r - a === b' and r - b' === a: the
+    // subtraction of the larger operand is exact (Fast2Sum, Sterbenz), so it equals the other
+    // operand exactly when nothing was rounded off (two independent operations instead of
+    // TwoSum's chain of five; the other one holds for an exact sum too).
+    const nb = op === 'sub' ? `-${b}` : b;
+    return `((${r} - ${a} === ${nb} && ${r} ${op === 'sub' ? '+' : '-'} ${b} === ${a}) || ${setPE})`;
+  }
+  // Operands of at most 24 significant bits (floats: Math.fround keeps them) have an exact
+  // product of at most 48 bits, which the normal result r then holds exactly: two conversions
+  // instead of TwoProduct's 17 operations (matmul's products are all such). Otherwise
+  // TwoProduct, exact away from overflow and underflow (the same range X.pe checks).
+  const short = `(Math.fround(${a}) === ${a} && Math.fround(${b}) === ${b})`;
   const inRange = `Math.abs(${a}) < ${MAX_FAST64} && Math.abs(${b}) < ${MAX_FAST64} && Math.abs(${r}) > ${MIN_FAST64} && Math.abs(${r}) < ${MAX_FAST64}`;
-  return `(${a} === 0 || ${b} === 0 || (${inRange} ? (X.twoProdErr(${a}, ${b}, ${r}) === 0 || ${setPE}) : ${call}))`;
+  return `(${a} === 0 || ${b} === 0 || ${short} || (${inRange} ? (X.twoProdErr(${a}, ${b}, ${r}) === 0 || ${setPE}) : ${call}))`;
 }
 
 const OPS: [Op, Mnemonic, Mnemonic, Mnemonic, Mnemonic][] = [

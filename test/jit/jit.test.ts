@@ -363,6 +363,50 @@ describe('inline SSE floating point and rotates agree with the interpreter', () 
     expect(fast).toBe(fp.length * 2 * 48); // the two fast-path MXCSRs (PE set, PE clear)
   });
 
+  it('add/sub/mul double while PE is clear: the inline exactness tests set PE exactly when softfloat does', () => {
+    // templates-sse-float.ts exactOrPE: a sum is exact iff r - a === b and r - b === a; a
+    // product of operands Math.fround keeps is exact; else TwoProduct. Operand pairs: short and
+    // long significands, near and far exponents, opposite signs (cancellation), zeros.
+    let seed = 12345;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0) / 4294967296;
+    const value = (): number => {
+      const sign = rnd() < 0.5 ? -1 : 1;
+      switch (Math.floor(rnd() * 7)) {
+        case 0: return sign * Math.floor(rnd() * 1000);
+        case 1: return sign * Math.floor(rnd() * 2 ** 20) / 2 ** Math.floor(rnd() * 30);
+        case 2: return sign * Math.fround(rnd() * 2 ** Math.floor(rnd() * 60 - 30));
+        case 3: return sign * (1 + rnd()) * 2 ** Math.floor(rnd() * 200 - 100);
+        case 4: return sign * 2 ** Math.floor(rnd() * 120 - 60);
+        case 5: return sign * (2 ** 53 - Math.floor(rnd() * 8));
+        default: return sign * rnd();
+      }
+    };
+    const ops = [Code.Addsd_xmm_xmmm64, Code.Subsd_xmm_xmmm64, Code.Mulsd_xmm_xmmm64, Code.Addpd_xmm_xmmm128, Code.Subpd_xmm_xmmm128, Code.Mulpd_xmm_xmmm128];
+    let exact = 0, inexact = 0;
+    for (const op of ops) {
+      const code = build([I.createRegReg(op, R.XMM0, R.XMM1), I.create(Code.Int3)]);
+      const a = machine(code, { enabled: false, threshold: 0 }), b = machine(code, { enabled: true, threshold: 0 });
+      for (let n = 0; n < 1500; n++) {
+        const x = [value(), value()], y = [value(), rnd() < 0.3 ? -x[1] + value() : value()];
+        if (rnd() < 0.2) y[0] = -x[0] * (rnd() < 0.5 ? 1 : 1 + 2 ** -40); // cancellation
+        for (const m of [a, b]) {
+          m.cpu.rip = CODE;
+          m.cpu.fault = null;
+          m.cpu.mxcsr = 0x1f80;
+          m.cpu.xmmF64[0] = x[0]; m.cpu.xmmF64[1] = x[1]; m.cpu.xmmF64[2] = y[0]; m.cpu.xmmF64[3] = y[1];
+          runToTrap(m);
+        }
+        expect(Array.from(b.cpu.xmm)).toEqual(Array.from(a.cpu.xmm));
+        expect(b.cpu.mxcsr, `${x} ${y}`).toBe(a.cpu.mxcsr);
+        if (a.cpu.mxcsr === 0x1f80) exact++; else if (a.cpu.mxcsr === 0x1fa0) inexact++;
+      }
+      expect(b.engine.stats.interpretedInstructions).toBe(0);
+    }
+    // Both outcomes are well represented.
+    expect(exact).toBeGreaterThan(1500);
+    expect(inexact).toBeGreaterThan(1500);
+  });
+
   it('comisd/ucomisd/comiss/ucomiss feed setcc, jcc and adc like the interpreter (NaNs, zeros, denormals, every MXCSR class)', () => {
     const setccs = [Code.Seta_rm8, Code.Setae_rm8, Code.Setb_rm8, Code.Setbe_rm8, Code.Sete_rm8, Code.Setne_rm8, Code.Setp_rm8, Code.Setnp_rm8];
     const regs8 = [R.AL, R.BL, R.CL, R.DL, R.SIL, R.DIL, R.R8L, R.R9L];
