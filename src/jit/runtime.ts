@@ -37,8 +37,7 @@ export class JitRuntime {
   readonly shift = shift;
   readonly cond = cond;
   readonly scanFlags = scanFlags;
-  /** softfloat.ts's error-free transformations, for the inline SSE arithmetic's PE test. */
-  readonly twoSumErr = twoSumErr;
+  /** softfloat.ts's TwoProduct, for the inline SSE multiplication's PE test. */
   readonly twoProdErr = twoProdErr;
   /** int64.ts's trailing-zero count (bsf). */
   readonly ctz32 = ctz32;

@@ -108,12 +108,12 @@ function arith(op: Op, pd: boolean, scalar: boolean) {
 /**
  * The inexactness test of one lane while PE is clear, as a JS expression: true when the lane
  * was exact, or was rounded and PE is now set; false when it cannot tell (then the handler
- * runs). Double add, sub and mul call softfloat.ts's error-free transformations (twoSumErr,
- * twoProdErr) directly: small functions V8 inlines, so the doubles are not boxed. The general
- * X.pe, which V8 did not inline (its boxed double arguments allocated per lane), took 30% of
- * matmul's time, whose sums and products are all exact so PE never gets set. The rest (float
- * lanes, div, sqrt) and products near overflow or underflow call X.pe. Sums and short products
- * have cheaper exact tests still (below).
+ * runs). Double add and sub test inline (below); double mul too for short operands, else it
+ * calls softfloat.ts's TwoProduct (twoProdErr), a small function V8 inlines, so the doubles
+ * are not boxed. The general X.pe, which V8 did not inline (its boxed double arguments
+ * allocated per lane), took 30% of matmul's time, whose sums and products are all exact so PE
+ * never gets set. The rest (float lanes, div, sqrt) and products near overflow or underflow
+ * call X.pe.
  */
 function exactOrPE(op: Op, pd: boolean, a: string, b: string, r: string): string {
   const call = `X.pe(c, ${OP_CODE[op]}, ${a}, ${b}, ${r}, ${!pd})`;
