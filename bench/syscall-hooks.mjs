@@ -122,7 +122,7 @@ async function steadyNs(runOne, n) {
 }
 
 /** Best, worst and per-round figures of a series of runs. */
-const series = (xs, n) => ({ ns: Math.min(...xs), worst: Math.max(...xs), all: xs, n });
+const figures = (xs, n) => ({ ns: Math.min(...xs), worst: Math.max(...xs), all: xs, n });
 
 /** Picks N (a multiple of 1000 * CHUNKS) so that the loop takes about targetMs. */
 async function chooseN(runOne, probeN, targetMs) {
@@ -204,8 +204,8 @@ export async function main(args = process.argv.slice(2)) {
     hookCalls.n = 0;
     if (hookRun) for (let k = 0; k < opts.repeats; k++) H.push(await steadyNs(hookRun, nHook));
     if (hookRun && hookCalls.n < nHook) throw new Error(`${v.name}: the gettid hook was called ${hookCalls.n} times`);
-    const jit = series(J, nJit), interp = series(In, nInt), hook = hookRun ? series(H, nHook) : null;
-    const native = opts.native ? series(N, nNat) : null;
+    const jit = figures(J, nJit), interp = figures(In, nInt), hook = hookRun ? figures(H, nHook) : null;
+    const native = opts.native ? figures(N, nNat) : null;
     const pairs = native ? J.map((x, k) => x / N[k]) : null;
     process.stderr.write(`jit ${f1(jit.ns)} ns, interpreter ${f1(interp.ns)} ns${hook ? `, JS hook ${f1(hook.ns)} ns` : ''}` +
       `${native ? `, native ${f1(native.ns)} ns, paired JIT/native ${pairs.map(f1).join(' ')}` : ''}`);
