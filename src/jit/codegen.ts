@@ -718,7 +718,9 @@ function emitNative(g: Gen, i: Insn, k: number): void {
   g.emit(`if (c.exit !== 0) { ${WB_NATIVE_EXIT} c.icount += ic + ${k + 1}; return null; }`);
   g.emit(NATIVE_RELOAD);
   for (const r of NATIVE_CHANGED) g.hiZero[r] = false;
-  smcCheckAfterCall(g, i.next, k);
+  // A store of the entry's into decoded code (a timespec next to code) leaves the region at
+  // the return address, not at i.next (the entry's address + 1, where it used to go on).
+  smcCheckAfterCall(g, 'c.rip', k);
   exitDynamic(g, 'c.rip');
 }
 
@@ -763,7 +765,10 @@ export function smcCheck(g: Gen, next: number, k: number): void {
   g.emit(`if (sw) { sw = false; if (m.codeWritten) { ie = ${k + 1}; L = ${next}; xs = -2; break dispatch; } }`);
 }
 
-/** After a handler call that may have stored: same check, unconditionally. */
-function smcCheckAfterCall(g: Gen, next: number, k: number): void {
+/**
+ * After a handler call that may have stored: same check, unconditionally. `next`: where the
+ * guest goes on (a native entry's is its return address, `c.rip`).
+ */
+function smcCheckAfterCall(g: Gen, next: number | string, k: number): void {
   g.emit(`if (m.codeWritten) { ie = ${k + 1}; L = ${next}; xs = -2; break dispatch; }`);
 }
