@@ -239,7 +239,7 @@ async function vdsoEntries() {
     const k = new Kernel({
       uid: 0, gid: 0, hostname: 'bench', trace: null, warn: () => {}, deterministic: false, hooks: {},
       realtimeNs: () => wall0 + (process.hrtime.bigint() - t0), monotonicNs: () => process.hrtime.bigint(),
-      monotonicNsNumber: () => { const h = process.hrtime(); return h[0] * 1e9 + h[1]; }, realtimeOffsetNs: wall0 - t0,
+      monotonicSplit: (o) => { const h = process.hrtime(); o.sec = h[0]; o.nsec = h[1]; }, realtimeOffsetNs: wall0 - t0,
       randomBytes: (n) => new Uint8Array(n),
     }, new MemFs(false, 0, 0));
     const p = k.newProcess(1);

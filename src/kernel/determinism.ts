@@ -38,9 +38,12 @@ export class VirtualClock {
   monotonicNs(): bigint {
     return VIRTUAL_BOOT_NS + this.elapsedNs();
   }
-  /** monotonicNs() as a number (exact: virtual runs stay far below 2^53 ns). */
-  monotonicNsNumber(): number {
-    return VIRTUAL_BOOT_NUMBER + this.instructions() + Number(this.sleptNs);
+  /** monotonicNs() as seconds and nanoseconds (KernelConfig.monotonicSplit; virtual runs stay far below 2^53 ns). */
+  monotonicSplit(out: { sec: number; nsec: number }): void {
+    const ns = VIRTUAL_BOOT_NUMBER + this.instructions() + Number(this.sleptNs);
+    const s = Math.floor(ns / 1e9);
+    out.sec = s;
+    out.nsec = ns - s * 1e9;
   }
   sleep(ns: bigint): Promise<void> {
     if (ns > 0n) this.sleptNs += ns;

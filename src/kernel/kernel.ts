@@ -38,10 +38,12 @@ export interface KernelConfig {
   monotonicNs: () => bigint;
   /**
    * Optional fast reads of the same clocks as plain numbers, for the vDSO (vdso.ts):
-   * CLOCK_MONOTONIC in ns (exact below 2^53 ns, 104 days), and the constant difference
-   * CLOCK_REALTIME - CLOCK_MONOTONIC. Without both the vDSO reads realtimeNs/monotonicNs.
+   * CLOCK_MONOTONIC as seconds and nanoseconds stored into `out` (no BigInt, no division, and
+   * exact at any uptime, which a single number of ns is not beyond 2^53 ns, 104 days), and the
+   * constant difference CLOCK_REALTIME - CLOCK_MONOTONIC. Without both the vDSO reads
+   * realtimeNs/monotonicNs.
    */
-  monotonicNsNumber?: () => number;
+  monotonicSplit?: (out: { sec: number; nsec: number }) => void;
   realtimeOffsetNs?: bigint;
   /** Random bytes for AT_RANDOM and getrandom. */
   randomBytes: (n: number) => Uint8Array;

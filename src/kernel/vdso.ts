@@ -6,7 +6,7 @@
  *
  * Each entry behaves like Linux's vDSO function:
  *   clock_gettime(id, tp)   REALTIME(_COARSE), MONOTONIC(_RAW/_COARSE), BOOTTIME and TAI are read
- *                           here without BigInt (KernelConfig.monotonicNsNumber and
+ *                           here without BigInt (KernelConfig.monotonicSplit and
  *                           realtimeOffsetNs); CPU-time and unknown clocks go to the table's
  *                           handler (which answers -EINVAL for invalid ids, as the kernel does).
  *   gettimeofday(tv, tz), time(tloc), getcpu(cpu, node, cache), clock_getres(id, res): likewise;
@@ -84,12 +84,12 @@ function counter(kernel: Kernel, name: string): { count: number } {
 class FastClock {
   sec = 0;
   nsec = 0;
-  private readonly mono: (() => number) | null;
+  private readonly mono: ((out: { sec: number; nsec: number }) => void) | null;
   private readonly offSec: number;
   private readonly offNs: number;
   constructor(private readonly cfg: KernelConfig) {
     // Both are needed for the number path; without them every read goes through BigInt.
-    this.mono = cfg.realtimeOffsetNs !== undefined ? cfg.monotonicNsNumber ?? null : null;
+    this.mono = cfg.realtimeOffsetNs !== undefined ? cfg.monotonicSplit ?? null : null;
     const off = cfg.realtimeOffsetNs ?? 0n;
     const s = off >= 0n ? off / 1_000_000_000n : -((-off + 999_999_999n) / 1_000_000_000n);
     this.offSec = Number(s);
@@ -110,10 +110,7 @@ class FastClock {
       this.sec = Number(s);
       this.nsec = Number(ns - s * 1_000_000_000n);
     } else {
-      const ns = this.mono();
-      const s = Math.floor(ns / NS);
-      this.sec = s;
-      this.nsec = ns - s * NS;
+      this.mono(this);
       if (realtime) {
         this.sec += this.offSec;
         this.nsec += this.offNs;

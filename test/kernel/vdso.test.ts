@@ -188,7 +188,7 @@ describe('the native clock_gettime entry and guest memory', () => {
     const cache = new CodeCache(mem);
     const kernel = {
       hookFor: () => undefined, vdsoCalls: new Map(),
-      config: { monotonicNsNumber: () => 5_000_000_123, realtimeOffsetNs: 0n, realtimeNs: () => 5_000_000_123n, monotonicNs: () => 5_000_000_123n },
+      config: { monotonicSplit: (o: { sec: number; nsec: number }) => { o.sec = 5; o.nsec = 123; }, realtimeOffsetNs: 0n, realtimeNs: () => 5_000_000_123n, monotonicNs: () => 5_000_000_123n },
     } as unknown as Kernel;
     installVdsoNatives(cache, kernel);
     const sym = buildVdso().symbols.find((s) => s.name === '__vdso_clock_gettime')!;
@@ -229,6 +229,31 @@ describe('the native clock_gettime entry and guest memory', () => {
   });
 });
 
+describe('the clock_gettime entry on a host up for 200 days', () => {
+  // The host clock comes as seconds and nanoseconds (KernelConfig.monotonicSplit): one number
+  // of nanoseconds is not exact beyond 2^53 ns (104 days), and 17280000.999999999 s rounded to
+  // 17280001.000000000.
+  it('MONOTONIC and REALTIME keep every nanosecond (and REALTIME carries into the seconds)', () => {
+    const mem = new Memory();
+    mem.setProt(0x10000, 0x2000, PROT_READ | PROT_WRITE);
+    const c = new Cpu(mem);
+    const cache = new CodeCache(mem);
+    installVdsoNatives(cache, {
+      hookFor: () => undefined, vdsoCalls: new Map(),
+      config: { monotonicSplit: (o: { sec: number; nsec: number }) => { o.sec = 17_280_000; o.nsec = 999_999_999; }, realtimeOffsetNs: 1_700_000_000_000_000_001n },
+    } as unknown as Kernel);
+    const entry = cache.natives.get(VDSO_BASE + buildVdso().symbols.find((s) => s.name === '__vdso_clock_gettime')!.offset)!;
+    const read = (clock: number) => {
+      c.regs[2 * RDI] = clock; c.regs[2 * RSI] = 0x10100; c.regs[2 * RSP] = 0x11000;
+      mem.write64(0x11000, 0x401000, 0);
+      entry(c);
+      return [mem.read64(0x10100), mem.read64(0x10108)];
+    };
+    expect(read(1)).toEqual([17_280_000, 999_999_999]); // CLOCK_MONOTONIC
+    expect(read(0)).toEqual([17_280_000 + 1_700_000_000 + 1, 0]); // CLOCK_REALTIME
+  });
+});
+
 describe('vDSO entries given pointers outside the guest window', () => {
   // Memory's accessors expect addresses below 4 GiB (their page test wraps above it): a pointer
   // or stack pointer beyond the window must fault like an unmapped address, not reach them
@@ -239,7 +264,7 @@ describe('vDSO entries given pointers outside the guest window', () => {
       mem.setProt(0x10000, 0x10000, PROT_READ | PROT_WRITE);
       const c = new Cpu(mem);
       const cache = new CodeCache(mem);
-      installVdsoNatives(cache, { hookFor: () => undefined, vdsoCalls: new Map(), config: { monotonicNsNumber: () => 5e9, realtimeOffsetNs: 0n } } as unknown as Kernel);
+      installVdsoNatives(cache, { hookFor: () => undefined, vdsoCalls: new Map(), config: { monotonicSplit: (o: { sec: number; nsec: number }) => { o.sec = 5; o.nsec = 0; }, realtimeOffsetNs: 0n } } as unknown as Kernel);
       const entry = cache.natives.get(VDSO_BASE + buildVdso().symbols.find((s) => s.name === name)!.offset)!;
       const clockFirst = name.includes('clock');
       // The pointer argument: rsi for the clock_* entries (rdi is the clock id), rdi otherwise.
@@ -262,7 +287,7 @@ describe('vDSO entries given pointers outside the guest window', () => {
     mem.setProt(0x10000, 0x10000, PROT_READ | PROT_WRITE);
     const c = new Cpu(mem);
     const cache = new CodeCache(mem);
-    installVdsoNatives(cache, { hookFor: () => undefined, vdsoCalls: new Map(), config: { monotonicNsNumber: () => 5e9, realtimeOffsetNs: 0n } } as unknown as Kernel);
+    installVdsoNatives(cache, { hookFor: () => undefined, vdsoCalls: new Map(), config: { monotonicSplit: (o: { sec: number; nsec: number }) => { o.sec = 5; o.nsec = 0; }, realtimeOffsetNs: 0n } } as unknown as Kernel);
     const entry = cache.natives.get(VDSO_BASE + buildVdso().symbols.find((s) => s.name === '__vdso_clock_gettime')!.offset)!;
     c.regs[2 * RDI] = 1; c.regs[2 * RSI] = 0x10100;
     c.regs[2 * RSP] = 0x18000; c.regs[2 * RSP + 1] = 1;
