@@ -148,28 +148,14 @@ export class Memory {
 
   /** Throws MemoryFault unless [a, a+len) is readable. */
   checkRead(a: number, len: number): void {
-    if (a < 0 || a + len > WINDOW_SIZE) throw new MemoryFault(Math.max(a, WINDOW_SIZE), false, false);
-    const last = (a + len - 1) >>> PAGE_SHIFT;
-    for (let p = a >>> PAGE_SHIFT; p <= last; p++) {
-      if ((this.prot[p] & PROT_READ) === 0) {
-        const at = p === a >>> PAGE_SHIFT ? a : p << PAGE_SHIFT;
-        throw new MemoryFault(at >>> 0, false, (this.prot[p] & PAGE_MAPPED) !== 0);
-      }
-    }
+    this.checkPages(a, len, PROT_READ, false, false);
   }
 
   /** Throws MemoryFault unless [a, a+len) is writable; notifies code-page listeners. */
   checkWrite(a: number, len: number): void {
-    if (a < 0 || a + len > WINDOW_SIZE) throw new MemoryFault(Math.max(a, WINDOW_SIZE), true, false);
+    this.checkPages(a, len, PROT_WRITE, true, false);
     const first = a >>> PAGE_SHIFT;
     const last = (a + len - 1) >>> PAGE_SHIFT;
-    for (let p = first; p <= last; p++) {
-      const pr = this.prot[p];
-      if ((pr & PROT_WRITE) === 0) {
-        const at = p === first ? a : p << PAGE_SHIFT;
-        throw new MemoryFault(at >>> 0, true, (pr & PAGE_MAPPED) !== 0);
-      }
-    }
     for (let p = first; p <= last; p++) {
       if (this.prot[p] & PAGE_CODE) {
         this.prot[p] &= ~PAGE_CODE;
@@ -181,14 +167,23 @@ export class Memory {
 
   /** Throws unless every page of [a, a+len) is executable (instruction fetch). */
   checkExec(a: number, len: number): void {
-    if (a < 0 || a + len > WINDOW_SIZE) throw new MemoryFault(Math.max(a, WINDOW_SIZE), false, false, true);
-    const last = (a + len - 1) >>> PAGE_SHIFT;
-    for (let p = a >>> PAGE_SHIFT; p <= last; p++) {
-      if ((this.prot[p] & PROT_EXEC) === 0) {
-        const at = p === a >>> PAGE_SHIFT ? a : p << PAGE_SHIFT;
-        throw new MemoryFault(at >>> 0, false, (this.prot[p] & PAGE_MAPPED) !== 0, true);
-      }
+    this.checkPages(a, len, PROT_EXEC, false, true);
+  }
+
+  /**
+   * Throws the MemoryFault of the first byte of [a, a+len) whose page lacks `bit`, in address
+   * order as the CPU faults: pages inside the window first, then the window's end (an access
+   * from the last page across 2^32 faults at its own address, the guard page, not at 2^32).
+   */
+  private checkPages(a: number, len: number, bit: number, write: boolean, exec: boolean): void {
+    if (a < 0 || a >= WINDOW_SIZE) throw new MemoryFault(Math.max(a, WINDOW_SIZE), write, false, exec);
+    const first = a >>> PAGE_SHIFT;
+    const last = (Math.min(a + len, WINDOW_SIZE) - 1) >>> PAGE_SHIFT;
+    for (let p = first; p <= last; p++) {
+      const pr = this.prot[p];
+      if ((pr & bit) === 0) throw new MemoryFault(p === first ? a : p << PAGE_SHIFT >>> 0, write, (pr & PAGE_MAPPED) !== 0, exec);
     }
+    if (a + len > WINDOW_SIZE) throw new MemoryFault(WINDOW_SIZE, write, false, exec);
   }
 
   private readFault(a: number): never {
