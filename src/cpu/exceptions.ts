@@ -23,6 +23,8 @@ export const SI_KERNEL = 0x80;
 export const X86_TRAP_DE = 0;
 export const X86_TRAP_BP = 3;
 export const X86_TRAP_UD = 6;
+/** #SS (stack-segment fault). */
+export const X86_TRAP_SS = 12;
 export const X86_TRAP_GP = 13;
 export const X86_TRAP_PF = 14;
 export const X86_TRAP_MF = 16;

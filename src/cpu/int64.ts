@@ -19,6 +19,7 @@ export const toNumberUnsigned = (lo: number, hi: number): number => (hi >>> 0) *
 
 /** JS number (integer, |n| < 2^63 but exact only below 2^53) -> lo; hi in r64.hi. Negative numbers are two's complement. */
 export function fromNumber(n: number): number {
+  if (n === (n | 0)) { r64.hi = n >> 31; return n; } // int32: no division
   const lo = n % TWO32 | 0; // ToInt32 of the remainder gives the low 32 bits for both signs
   r64.hi = Math.floor(n / TWO32) | 0;
   return lo;

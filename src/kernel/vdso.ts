@@ -24,7 +24,8 @@
  */
 import { buildVdso, type VdsoImage, type VdsoSymbol } from '../elf/vdso.js';
 import { PROT_READ, PROT_EXEC } from '../memory/memory.js';
-import { MemoryFault } from '../memory/fault.js';
+import { checkAddress } from '../cpu/operands.js';
+import { fromNumber, r64, toBigInt, toNumberUnsigned } from '../cpu/int64.js';
 import { SYSCALLS, SyscallError, decodeArg, type SyscallDef } from './syscall-table.js';
 import type { Process } from './process.js';
 import type { Thread } from './thread.js';
@@ -67,7 +68,6 @@ const TAI_OFFSET_S = 37;
 /** Resolution reported for the coarse clocks (the table's clock_getres uses the same). */
 const COARSE_RES_NS = 4_000_000;
 const NS = 1_000_000_000;
-const TWO32 = 4294967296;
 
 /** Counter per entry, in Kernel.vdsoCalls. */
 function counter(kernel: Kernel, name: string): { count: number } {
@@ -134,26 +134,29 @@ function storePair(c: Cpu, a: number, sec: number, sub: number): void {
 
 /** Writes a signed 64-bit number (exact below 2^53) to guest memory; faults like a store. */
 function store64(c: Cpu, addr: number, v: number): void {
-  const hi = v >= 0 && v < TWO32 ? 0 : Math.floor(v / TWO32);
-  c.mem.write64(addr, (v - hi * TWO32) | 0, hi | 0);
+  const lo = fromNumber(v);
+  c.mem.write64(addr, lo, r64.hi);
 }
 
 /**
- * A pointer argument as a guest address. The entries write at most 16 bytes through it; a
- * pointer whose bytes do not all lie in the 4 GiB window faults here, as an unmapped user
- * address does on Linux (SIGSEGV, SEGV_MAPERR at the pointer): Memory's accessors expect
- * addresses inside the window (above it their page test would wrap around). NULL passes.
+ * A register as the address of the entry's own access (a pointer argument, the stack), with
+ * the CPU's rules for one beyond the 4 GiB window, as the interpreter applies them
+ * (operands.ts checkAddress: SIGSEGV at the address, #GP if non-canonical, #SS through rsp):
+ * Memory's accessors take addresses inside the window only (above it their page test would
+ * wrap around). Inside it Memory faults like the real vDSO's access. NULL passes.
  */
-function ptrArg(c: Cpu, reg: number): number {
-  const regs = c.regs;
-  const p = (regs[2 * reg + 1] >>> 0) * TWO32 + (regs[2 * reg] >>> 0);
-  if (p > TWO32 - 16) throw new MemoryFault(p, true, false);
-  return p;
+function guestAddress(c: Cpu, reg: number, write: boolean): number {
+  const lo = c.regs[2 * reg], hi = c.regs[2 * reg + 1];
+  if (hi === 0) return lo >>> 0;
+  return checkAddress(toBigInt(lo, hi), write, reg === RSP); // beyond the window: throws
 }
+const ptrArg = (c: Cpu, reg: number): number => guestAddress(c, reg, true);
 
 /**
  * The entry for one symbol: a distinct function per entry (so each call site stays monomorphic
  * and inlinable) that computes the result, or falls back to the table's handler, then returns.
+ * Entries read no register but rdi, rsi, rdx and rsp (code-cache.ts NATIVE_ENTRY_READS: compiled
+ * code stores only those before the call).
  */
 function servedEntry(name: string, def: SyscallDef, clock: FastClock, calls: { count: number }): (c: Cpu) => void {
   switch (name) {
@@ -213,22 +216,16 @@ function servedEntry(name: string, def: SyscallDef, clock: FastClock, calls: { c
  */
 function ret(c: Cpu, r: number, calls: { count: number }): void {
   const regs = c.regs, m = c.mem;
-  const sp = (regs[2 * RSP + 1] >>> 0) * TWO32 + (regs[2 * RSP] >>> 0);
-  if (sp > TWO32 - 8) throw new MemoryFault(sp, false, false); // outside the window (see ptrArg)
+  const sp = guestAddress(c, RSP, false);
   const lo = m.read64(sp); // faults if not readable
   const hi = m.hi;
-  if (r === (r | 0)) {
-    regs[2 * RAX] = r;
-    regs[2 * RAX + 1] = r >> 31;
-  } else {
-    const h = Math.floor(r / TWO32);
-    regs[2 * RAX] = (r - h * TWO32) | 0;
-    regs[2 * RAX + 1] = h | 0;
-  }
-  // rsp + 8: at most 2^32, as the read succeeded inside the 4 GiB window.
+  regs[2 * RAX] = fromNumber(r);
+  regs[2 * RAX + 1] = r64.hi;
+  // rsp + 8: at most 2^32, as guestAddress put rsp inside the window (add64's general carry
+  // measured ~8% of the isolated entry).
   regs[2 * RSP] = (sp + 8) | 0;
-  regs[2 * RSP + 1] = sp + 8 >= TWO32 ? 1 : 0;
-  c.rip = hi === 0 ? lo >>> 0 : (hi >>> 0) * TWO32 + (lo >>> 0);
+  regs[2 * RSP + 1] = sp + 8 >= 4294967296 ? 1 : 0;
+  c.rip = hi === 0 ? lo >>> 0 : toNumberUnsigned(lo, hi);
   calls.count++;
 }
 

@@ -18,6 +18,7 @@ import { Memory, PROT_READ, PROT_WRITE, PROT_EXEC } from '../../src/memory/memor
 import { Cpu, RAX, RDI, RSI, RSP } from '../../src/cpu/state.js';
 import { CodeCache } from '../../src/cpu/code-cache.js';
 import { MemoryFault } from '../../src/memory/fault.js';
+import { CpuException, SIGSEGV, SIGBUS, SI_KERNEL, X86_TRAP_GP, X86_TRAP_SS } from '../../src/cpu/exceptions.js';
 import { installVdsoNatives, VDSO_BASE } from '../../src/kernel/vdso.js';
 import type { Kernel } from '../../src/kernel/kernel.js';
 import '../../src/kernel/syscalls/index.js';
@@ -281,6 +282,31 @@ describe('vDSO entries given pointers outside the guest window', () => {
       expect((caught as MemoryFault).mapped, name).toBe(false);
       expect([c.regs[2 * RAX], c.regs[2 * RSP], c.rip], name).toEqual([77, 0x18000, 0x1234]);
     }
+  });
+  it('non-canonical pointers fault as the interpreter\'s accesses do: #GP (SIGSEGV, SI_KERNEL), #SS through rsp (SIGBUS)', () => {
+    // The entries use operands.ts checkAddress beyond the window, the rules the interpreter
+    // applies to a `mov %rax,(%rsi)` or a `ret` with such registers.
+    const setup = () => {
+      const mem = new Memory();
+      mem.setProt(0x10000, 0x10000, PROT_READ | PROT_WRITE);
+      const c = new Cpu(mem);
+      const cache = new CodeCache(mem);
+      installVdsoNatives(cache, { hookFor: () => undefined, vdsoCalls: new Map(), config: { monotonicSplit: (o: { sec: number; nsec: number }) => { o.sec = 5; o.nsec = 0; }, realtimeOffsetNs: 0n } } as unknown as Kernel);
+      const entry = cache.natives.get(VDSO_BASE + buildVdso().symbols.find((s) => s.name === '__vdso_clock_gettime')!.offset)!;
+      c.regs[2 * RDI] = 1; c.regs[2 * RSI] = 0x10100; c.regs[2 * RSP] = 0x18000;
+      return { c, entry };
+    };
+    const thrown = (f: () => void) => { try { f(); } catch (e) { return e; } return null; };
+    const a = setup();
+    a.c.regs[2 * RSI + 1] = 0x00800000; // 0x0080_0000_0001_0100: bit 55 set, not sign-extended
+    const gp = thrown(() => a.entry(a.c)) as CpuException;
+    expect(gp).toBeInstanceOf(CpuException);
+    expect([gp.signo, gp.code, gp.trapno]).toEqual([SIGSEGV, SI_KERNEL, X86_TRAP_GP]);
+    const b = setup();
+    b.c.regs[2 * RSP + 1] = 0x00800000;
+    const ss = thrown(() => b.entry(b.c)) as CpuException;
+    expect(ss).toBeInstanceOf(CpuException);
+    expect([ss.signo, ss.trapno]).toEqual([SIGBUS, X86_TRAP_SS]);
   });
   it('a stack pointer beyond the window faults at the return address read', () => {
     const mem = new Memory();
