@@ -15,6 +15,12 @@ import type { Cpu } from './state.js';
  * function performs the whole call, including the `ret` back to the caller.
  */
 export type NativeEntry = (c: Cpu) => void;
+/**
+ * The registers a NativeEntry may read (rdx, rsp, rsi, rdi: its arguments and the return
+ * address). Compiled code stores only these before calling one (codegen.ts emitNative); an
+ * entry that read another register would see a stale value.
+ */
+export const NATIVE_ENTRY_READS: readonly number[] = [2, 4, 6, 7];
 import type { Memory } from '../memory/memory.js';
 import { PAGE_SHIFT } from '../memory/memory.js';
 

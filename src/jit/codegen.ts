@@ -36,6 +36,7 @@
 import type { Block } from '../cpu/decode.js';
 import type { Insn } from '../cpu/insn.js';
 import { OP_GPR, OP_MEM, OP_IMM, OP_XMM, OP_STRMEM, SEG_NONE } from '../cpu/insn.js';
+import { NATIVE_ENTRY_READS } from '../cpu/code-cache.js';
 import { memoryWritten } from '../cpu/operands.js';
 import { ARITH_FLAGS, CF } from '../cpu/flags.js';
 import { TEMPLATES, type Template } from './templates.js';
@@ -459,21 +460,23 @@ export function generate(region: Region): Compiled {
     cases.push(`case ${g.region.blocks.indexOf(block)}: { // 0x${block.addr.toString(16)}`, ...(g.selfLoop ? ['for (;;) {'] : []), 'bc++;', ...g.out, ...(g.selfLoop ? ['}'] : []), '}');
   });
 
+  // Register write-backs and reloads: the locals of `rs` into the Cpu, or back.
+  const store = (rs: Iterable<number>) => [...rs].sort((x, y) => x - y).map((r) => `R[${2 * r}] = r${r}l; R[${2 * r + 1}] = r${r}h;`).join(' ');
+  const load = (rs: Iterable<number>) => [...rs].sort((x, y) => x - y).map((r) => `r${r}l = R[${2 * r}]; r${r}h = R[${2 * r + 1}];`).join(' ');
   const regs = [...g.used].sort((x, y) => x - y);
-  const flushText = regs.map((r) => `R[${2 * r}] = r${r}l; R[${2 * r + 1}] = r${r}h;`).join(' ');
-  const reloadText = regs.map((r) => `r${r}l = R[${2 * r}]; r${r}h = R[${2 * r + 1}];`).join(' ');
+  const flushText = store(regs);
+  const reloadText = load(regs);
   // Flag locals: all of them when handlers or helpers read/write the Cpu's record, else only the
   // fields templates assign (the others still equal the Cpu's).
   const flagSet = g.allFlags ? FLAG_LOCALS : FLAG_LOCALS.filter(([l]) => g.flagsAssigned.has(l));
   const syncText = flagSet.map(([l, f]) => `c.${f} = ${l};`).join(' ');
   const loadText = flagSet.map(([l, f]) => `${l} = c.${f};`).join(' ');
-  const dirtyText = [...g.dirty].sort((x, y) => x - y).map((r) => `R[${2 * r}] = r${r}l; R[${2 * r + 1}] = r${r}h;`).join(' ');
-  const sysReloadText = SYSCALL_CHANGED.filter((r) => g.used.has(r)).map((r) => `r${r}l = R[${2 * r}]; r${r}h = R[${2 * r + 1}];`).join(' ');
-  const nativeReloadText = NATIVE_CHANGED.filter((r) => g.used.has(r)).map((r) => `r${r}l = R[${2 * r}]; r${r}h = R[${2 * r + 1}];`).join(' ');
-  const store = (rs: number[]) => rs.sort((x, y) => x - y).map((r) => `R[${2 * r}] = r${r}l; R[${2 * r + 1}] = r${r}h;`).join(' ');
-  const flushNativeText = store([...g.dirty].filter((r) => NATIVE_READS.includes(r)));
-  const wbNativeExitText = store([...g.dirty].filter((r) => !NATIVE_READS.includes(r) && !NATIVE_HOOKED_SETS.includes(r)));
-  const wbText = (g.anyCall ? regs : [...g.dirty].sort((x, y) => x - y)).map((r) => `R[${2 * r}] = r${r}l; R[${2 * r + 1}] = r${r}h;`).join(' ');
+  const dirtyText = store(g.dirty);
+  const sysReloadText = load(SYSCALL_CHANGED.filter((r) => g.used.has(r)));
+  const nativeReloadText = load(NATIVE_CHANGED.filter((r) => g.used.has(r)));
+  const flushNativeText = store([...g.dirty].filter((r) => NATIVE_ENTRY_READS.includes(r)));
+  const wbNativeExitText = store([...g.dirty].filter((r) => !NATIVE_ENTRY_READS.includes(r) && !NATIVE_HOOKED_SETS.includes(r)));
+  const wbText = g.anyCall ? flushText : dirtyText;
   const expand = (line: string): string => {
     if (line === FLUSH) return flushText;
     if (line === RELOAD) return reloadText;
@@ -703,7 +706,7 @@ const SYSCALL_CHANGED = [0, 1, 11];
  * A hooked entry asks for the real syscall instead (c.exit): it sets rax, rcx and r11 (the
  * syscall instruction's) and rip to the image's `ret`, and the region leaves, as the
  * interpreter would, writing back the other registers first. Only the registers the entries
- * read are stored before the call (vdso.ts: rdi, rsi, rdx, rsp), not all those the region
+ * read are stored before the call (code-cache.ts NATIVE_ENTRY_READS), not all those the region
  * modified (18 in the syscall benchmark's vDSO loop); a fault in the entry writes back
  * everything in the region's catch.
  */
@@ -726,8 +729,6 @@ function emitNative(g: Gen, i: Insn, k: number): void {
 
 /** Registers a native entry that returns changes: rax and rsp (emitNative). */
 const NATIVE_CHANGED = [0, 4];
-/** Registers the native entries read (vdso.ts: arguments and the return address). */
-const NATIVE_READS = [2, 4, 6, 7];
 /** Registers a hooked native entry sets before the region leaves: rax, rcx, r11 (emitNative). */
 const NATIVE_HOOKED_SETS = [0, 1, 11];
 
