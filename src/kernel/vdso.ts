@@ -219,8 +219,9 @@ function ret(c: Cpu, r: number, calls: { count: number }): void {
   const sp = guestAddress(c, RSP, false);
   const lo = m.read64(sp); // faults if not readable
   const hi = m.hi;
-  regs[2 * RAX] = fromNumber(r);
-  regs[2 * RAX + 1] = r64.hi;
+  // rax = r: an int32 (0, -errno) sign-extends in place; anything else (time's seconds beyond
+  // 2^31) through int64.ts. Calling fromNumber for every result measured ~9% of the entry.
+  if (r === (r | 0)) { regs[2 * RAX] = r; regs[2 * RAX + 1] = r >> 31; } else { regs[2 * RAX] = fromNumber(r); regs[2 * RAX + 1] = r64.hi; }
   // rsp + 8: at most 2^32, as guestAddress put rsp inside the window (add64's general carry
   // measured ~8% of the isolated entry).
   regs[2 * RSP] = (sp + 8) | 0;
