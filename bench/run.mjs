@@ -10,6 +10,7 @@
  *                   Markdown table and writes it to bench/results/cpu.md.
  *   syscall-hooks   bench/syscall-hooks.mjs (the Library-OS "syscall + nops" vs "call" study).
  *   jit-threshold   bench/jit-threshold.mjs (compile threshold vs. hot loops and lukewarm library code).
+ *   jit-warmup      bench/jit-warmup.mjs (instructions per 100 ms over a JIT run: how long until steady speed).
  *
  * Emulated runs are timed in-process around run() (the guest's whole life: loading, decoding,
  * compiling and executing); native runs are timed around spawnSync of the same binary with the
@@ -110,7 +111,8 @@ export async function main(argv = process.argv.slice(2)) {
   if (suite === 'cpu') return cpuSuite(rest);
   if (suite === 'syscall-hooks') return (await import('./syscall-hooks.mjs')).main(rest);
   if (suite === 'jit-threshold') return (await import('./jit-threshold.mjs')).main(rest);
-  throw new Error(`unknown benchmark suite '${suite}' (cpu, syscall-hooks, jit-threshold)`);
+  if (suite === 'jit-warmup') return (await import('./jit-warmup.mjs')).main(rest);
+  throw new Error(`unknown benchmark suite '${suite}' (cpu, syscall-hooks, jit-threshold, jit-warmup)`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
