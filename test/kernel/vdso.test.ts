@@ -178,29 +178,31 @@ describe('time functions go through the vDSO without syscalls', () => {
   });
 });
 
+// The entry writes the timespec itself (vdso.ts storePair) and reads the return address
+// itself (ret): outside one writable data page it must fault or invalidate like the real
+// vDSO's stores, and a fault must leave rax, rsp and rip as they were at the call.
+// (Also the entry the next describe's non-canonical-pointer test calls.)
+const setup = () => {
+  const mem = new Memory();
+  mem.setProt(0x10000, 0x2000, PROT_READ | PROT_WRITE);
+  const c = new Cpu(mem);
+  const cache = new CodeCache(mem);
+  const kernel = {
+    hookFor: () => undefined, vdsoCalls: new Map(),
+    config: { monotonicSplit: (o: { sec: number; nsec: number }) => { o.sec = 5; o.nsec = 123; }, realtimeOffsetNs: 0n, realtimeNs: () => 5_000_000_123n, monotonicNs: () => 5_000_000_123n },
+  } as unknown as Kernel;
+  installVdsoNatives(cache, kernel);
+  const sym = buildVdso().symbols.find((s) => s.name === '__vdso_clock_gettime')!;
+  const entry = cache.natives.get(VDSO_BASE + sym.offset)!;
+  const set = (r: number, v: number) => { c.regs[2 * r] = v; c.regs[2 * r + 1] = 0; };
+  set(RDI, 1); // CLOCK_MONOTONIC
+  set(RSP, 0x11000);
+  mem.write64(0x11000, 0x401000, 0); // return address
+  c.rip = VDSO_BASE + sym.offset;
+  return { mem, c, cache, entry, set };
+};
+
 describe('the native clock_gettime entry and guest memory', () => {
-  // The entry writes the timespec itself (vdso.ts storePair) and reads the return address
-  // itself (ret): outside one writable data page it must fault or invalidate like the real
-  // vDSO's stores, and a fault must leave rax, rsp and rip as they were at the call.
-  const setup = () => {
-    const mem = new Memory();
-    mem.setProt(0x10000, 0x2000, PROT_READ | PROT_WRITE);
-    const c = new Cpu(mem);
-    const cache = new CodeCache(mem);
-    const kernel = {
-      hookFor: () => undefined, vdsoCalls: new Map(),
-      config: { monotonicSplit: (o: { sec: number; nsec: number }) => { o.sec = 5; o.nsec = 123; }, realtimeOffsetNs: 0n, realtimeNs: () => 5_000_000_123n, monotonicNs: () => 5_000_000_123n },
-    } as unknown as Kernel;
-    installVdsoNatives(cache, kernel);
-    const sym = buildVdso().symbols.find((s) => s.name === '__vdso_clock_gettime')!;
-    const entry = cache.natives.get(VDSO_BASE + sym.offset)!;
-    const set = (r: number, v: number) => { c.regs[2 * r] = v; c.regs[2 * r + 1] = 0; };
-    set(RDI, 1); // CLOCK_MONOTONIC
-    set(RSP, 0x11000);
-    mem.write64(0x11000, 0x401000, 0); // return address
-    c.rip = VDSO_BASE + sym.offset;
-    return { mem, c, cache, entry, set };
-  };
   it('stores {5, 123}, returns 0 to the return address and pops it', () => {
     const { mem, c, entry, set } = setup();
     set(RSI, 0x10100);
@@ -286,23 +288,15 @@ describe('vDSO entries given pointers outside the guest window', () => {
   it('non-canonical pointers fault as the interpreter\'s accesses do: #GP (SIGSEGV, SI_KERNEL), #SS through rsp (SIGBUS)', () => {
     // The entries use operands.ts checkAddress beyond the window, the rules the interpreter
     // applies to a `mov %rax,(%rsi)` or a `ret` with such registers.
-    const setup = () => {
-      const mem = new Memory();
-      mem.setProt(0x10000, 0x10000, PROT_READ | PROT_WRITE);
-      const c = new Cpu(mem);
-      const cache = new CodeCache(mem);
-      installVdsoNatives(cache, { hookFor: () => undefined, vdsoCalls: new Map(), config: { monotonicSplit: (o: { sec: number; nsec: number }) => { o.sec = 5; o.nsec = 0; }, realtimeOffsetNs: 0n } } as unknown as Kernel);
-      const entry = cache.natives.get(VDSO_BASE + buildVdso().symbols.find((s) => s.name === '__vdso_clock_gettime')!.offset)!;
-      c.regs[2 * RDI] = 1; c.regs[2 * RSI] = 0x10100; c.regs[2 * RSP] = 0x18000;
-      return { c, entry };
-    };
     const thrown = (f: () => void) => { try { f(); } catch (e) { return e; } return null; };
     const a = setup();
+    a.set(RSI, 0x10100);
     a.c.regs[2 * RSI + 1] = 0x00800000; // 0x0080_0000_0001_0100: bit 55 set, not sign-extended
     const gp = thrown(() => a.entry(a.c)) as CpuException;
     expect(gp).toBeInstanceOf(CpuException);
     expect([gp.signo, gp.code, gp.trapno]).toEqual([SIGSEGV, SI_KERNEL, X86_TRAP_GP]);
     const b = setup();
+    b.set(RSI, 0x10100);
     b.c.regs[2 * RSP + 1] = 0x00800000;
     const ss = thrown(() => b.entry(b.c)) as CpuException;
     expect(ss).toBeInstanceOf(CpuException);
