@@ -12,9 +12,14 @@
  *     sticky PE: nothing to do once it is set; while it is clear (programs whose arithmetic is
  *     all exact, like integer-valued matrices), X.pe checks the result with an error-free
  *     transformation and sets PE if it was rounded (or sends the instruction to the handler).
- *   - every operand and every result is finite and normal, or zero (normal64/normal32), and
- *     a product or quotient is zero only when an operand is: so no NaN (no payload or sign rules
- *     to follow, no IE), no denormal (DE, UE, DAZ/FTZ), no infinity or overflow (OE, ZE).
+ *   - every operand and every result is finite and normal, or zero, and a product or quotient
+ *     is zero only when an operand is: so no NaN (no payload or sign rules to follow, no IE), no
+ *     denormal (DE, UE, DAZ/FTZ), no infinity or overflow (OE, ZE). The result is tested in full
+ *     (normal64/normal32); an operand only for being a denormal (notDenormal64/32), because a
+ *     NaN or infinite operand of + - * gives a NaN or infinite result, which fails the result's
+ *     test (x / inf = 0 fails the zero rule unless x is 0, and 0 / inf = 0 raises nothing; the
+ *     divisor is still tested in full for X.pe's sake). One to two compares per value instead of
+ *     three: the range tests were half of matmul's loop.
  * JavaScript's + - * / and Math.sqrt on doubles are IEEE round-to-nearest-even. Single precision
  * is computed in double and rounded with Math.fround: for these five operations double (53 bits)
  * has more than 2 * 24 + 2 bits, so the double rounding gives the correctly rounded float.
@@ -40,9 +45,15 @@ const EXPR: Record<Op, (a: string, b: string) => string> = {
   sqrt: (_a, b) => `Math.sqrt(${b})`,
 };
 
-/** JS test that a double (float) temp is finite and normal, or zero (inline: V8 did not inline a helper). */
-const normal64 = (x: string) => `(${x} === 0 || (Math.abs(${x}) >= 2.2250738585072014e-308 && Math.abs(${x}) <= 1.7976931348623157e308))`;
-const normal32 = (x: string) => `(${x} === 0 || (Math.abs(${x}) >= 1.1754943508222875e-38 && Math.abs(${x}) <= 3.4028234663852886e38))`;
+/**
+ * JS test that a double (float) temp is finite and normal, or zero (inline: V8 did not inline a
+ * helper). Ordered for the common case, a normal number: two compares (NaN fails the first).
+ */
+const normal64 = (x: string) => `(Math.abs(${x}) <= 1.7976931348623157e308 && (Math.abs(${x}) >= 2.2250738585072014e-308 || ${x} === 0))`;
+const normal32 = (x: string) => `(Math.abs(${x}) <= 3.4028234663852886e38 && (Math.abs(${x}) >= 1.1754943508222875e-38 || ${x} === 0))`;
+/** JS test that a double (float) temp is not a denormal (NaN fails it too): one compare for a normal number. */
+const notDenormal64 = (x: string) => `(Math.abs(${x}) >= 2.2250738585072014e-308 || ${x} === 0)`;
+const notDenormal32 = (x: string) => `(Math.abs(${x}) >= 1.1754943508222875e-38 || ${x} === 0)`;
 
 /** The fast-path MXCSR: RC nearest, no DAZ/FTZ, all exceptions masked (any sticky flags). */
 const MXCSR_FAST = '(c.mxcsr & 0xffc0) === 0x1f80';
@@ -77,6 +88,7 @@ function arith(op: Op, pd: boolean, scalar: boolean) {
     const V = pd ? 'XF' : 'XS';
     const per = pd ? 2 : 4; // lanes per register in the view
     const N = pd ? normal64 : normal32;
+    const ND = pd ? notDenormal64 : notDenormal32;
     const b = i.k1 === OP_XMM
       ? Array.from({ length: n }, (_, k) => { const t = g.f(); g.emit(`${t} = ${V}[${i.r1 * per + k}];`); return t; })
       : loadLanes(g, i, n, pd ? 8 : 4, !scalar);
@@ -89,8 +101,8 @@ function arith(op: Op, pd: boolean, scalar: boolean) {
     });
     const checks = [MXCSR_FAST];
     for (let k = 0; k < n; k++) {
-      if (op !== 'sqrt') checks.push(N(a[k]));
-      checks.push(N(b[k]), N(r[k]));
+      if (op !== 'sqrt') checks.push(ND(a[k]));
+      checks.push(op === 'div' ? N(b[k]) : ND(b[k]), N(r[k]));
       // A zero product or quotient of non-zero operands underflowed (UE, PE).
       if (op === 'mul') checks.push(`(${r[k]} !== 0 || ${a[k]} === 0 || ${b[k]} === 0)`);
       if (op === 'div') checks.push(`(${r[k]} !== 0 || ${a[k]} === 0)`);
@@ -153,9 +165,9 @@ for (const [op, sd, pd, ss, ps] of OPS) {
 // ------------------------------------------------------------------ comisd/ucomisd/comiss/ucomiss
 
 /**
- * Ordered compares into ZF/PF/CF (OF, SF, AF cleared). With both operands finite and normal, or
- * zero, no MXCSR flag can be raised (QNaN/SNaN give IE, denormals DE) whatever MXCSR holds, so
- * the fast path needs no MXCSR test. The flags become a 'bits' record the next jcc/setcc/cmovcc
+ * Ordered compares into ZF/PF/CF (OF, SF, AF cleared). With neither operand a NaN or a denormal
+ * (infinities compare like numbers), no MXCSR flag can be raised (QNaN/SNaN give IE, denormals
+ * DE) whatever MXCSR holds, so the fast path needs no MXCSR test. The flags become a 'bits' record the next jcc/setcc/cmovcc
  * reads directly; the slow path (the handler) leaves the same bits in RFLAGS.
  */
 function compare(pd: boolean) {
@@ -163,7 +175,7 @@ function compare(pd: boolean) {
     if (i.nops !== 2 || i.k0 !== OP_XMM || (i.k1 !== OP_XMM && i.k1 !== OP_MEM)) return false;
     g.xmm = true;
     g.xmmFloat = true;
-    const V = pd ? 'XF' : 'XS', per = pd ? 2 : 4, N = pd ? normal64 : normal32;
+    const V = pd ? 'XF' : 'XS', per = pd ? 2 : 4, N = pd ? notDenormal64 : notDenormal32;
     let b: string;
     if (i.k1 === OP_XMM) { b = g.f(); g.emit(`${b} = ${V}[${i.r1 * per}];`); }
     else b = loadLanes(g, i, 1, pd ? 8 : 4, false)[0];

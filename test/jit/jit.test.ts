@@ -364,6 +364,34 @@ describe('inline SSE floating point and rotates agree with the interpreter', () 
     expect(fast).toBe(fp.length * 2 * 48); // the two fast-path MXCSRs (PE set, PE clear)
   });
 
+  it('every pair of special operands (zeros, infinities, NaN, denormals, extremes) on the fast-path MXCSRs', () => {
+    // The fast path tests an operand only for not being a denormal and leaves infinities and
+    // NaNs to the result's test (templates-sse-float.ts): every pair, not a sample, must agree.
+    const specials64 = [0, -0, 1, -1.5, Infinity, -Infinity, NaN, 5e-324, -1e-310, 2.2250738585072014e-308, 1.7976931348623157e308, 1e-200, 1e200];
+    const specials32 = [0, -0, 1, -1.5, Infinity, -Infinity, NaN, 1e-45, -1e-40, 1.1754943508222875e-38, 3.4028234663852886e38, 1e-30, 1e30];
+    for (const op of fp) {
+      const single = fp.indexOf(op) >= 10;
+      const code = build([I.createRegReg(op, R.XMM0, R.XMM1), I.create(Code.Int3)]);
+      const a = machine(code, { enabled: false, threshold: 0 }), b = machine(code, { enabled: true, threshold: 0 });
+      const vs = single ? specials32 : specials64;
+      for (const mx of [0x1f80, 0x1fa0]) {
+        for (const x of vs) {
+          for (const y of vs) {
+            for (const m of [a, b]) {
+              m.cpu.rip = CODE; m.cpu.fault = null; m.cpu.mxcsr = mx;
+              if (single) { m.cpu.xmmF32.fill(x, 0, 4); m.cpu.xmmF32.fill(y, 4, 8); }
+              else { m.cpu.xmmF64.fill(x, 0, 2); m.cpu.xmmF64.fill(y, 2, 4); }
+              runToTrap(m);
+            }
+            expect(Array.from(b.cpu.xmm), `${x} ${y}`).toEqual(Array.from(a.cpu.xmm));
+            expect(b.cpu.mxcsr, `${x} ${y}`).toBe(a.cpu.mxcsr);
+          }
+        }
+      }
+      expect(b.engine.stats.interpretedInstructions).toBe(0);
+    }
+  });
+
   it('add/sub/mul double while PE is clear: the inline exactness tests set PE exactly when softfloat does', () => {
     // templates-sse-float.ts exactOrPE: a sum is exact iff r - a === b and r - b === a; a
     // product of operands Math.fround keeps is exact; else TwoProduct. Operand pairs: short and
