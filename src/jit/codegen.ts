@@ -38,7 +38,7 @@ import type { Insn } from '../cpu/insn.js';
 import { OP_GPR, OP_MEM, OP_IMM, OP_XMM, OP_STRMEM, SEG_NONE } from '../cpu/insn.js';
 import { NATIVE_ENTRY_READS } from '../cpu/code-cache.js';
 import { memoryWritten } from '../cpu/operands.js';
-import { ARITH_FLAGS, CF } from '../cpu/flags.js';
+import { ARITH_FLAGS, CF, ZF } from '../cpu/flags.js';
 import { TEMPLATES, type Template } from './templates.js';
 import './templates-sse.js';
 import './templates-sse-float.js';
@@ -322,7 +322,7 @@ export class Gen {
   eagerFlags(live: boolean, call: string, result: string): string {
     if (live) {
       this.syncFlags();
-      this.emit(`${result} = ${call};`);
+      this.emit(result ? `${result} = ${call};` : `${call};`);
       this.loadFlags();
       this.pendingFault = null;
       return result;
@@ -406,8 +406,20 @@ function flagsKilledBy(i: Insn, tpl: Template | undefined): number {
   if (!tpl) return 0;
   // A shift by CL leaves the flags alone when CL is 0: it may write them, it never surely does.
   if (i.nops === 2 && i.k1 === OP_GPR && SHIFTS.has(i.mnemonic)) return 0;
-  return (i.flagsWritten | i.flagsUndefined) & ARITH_FLAGS & ~flagsReadBy(i, tpl);
+  const only = WRITES_ONLY.get(i.mnemonic);
+  return (only ?? (i.flagsWritten | i.flagsUndefined)) & ARITH_FLAGS & ~flagsReadBy(i, tpl);
 }
+
+/**
+ * Instructions whose semantic functions keep flags the architecture leaves undefined (iced
+ * counts those as modified): only the flags they do write kill a flag an earlier instruction
+ * set, so compiled code leaves what the interpreter leaves (bit.ts: bsf/bsr write ZF alone,
+ * bt/bts/btr/btc CF alone).
+ */
+const WRITES_ONLY = new Map<Mnemonic, number>([
+  [Mnemonic.Bsf, ZF], [Mnemonic.Bsr, ZF],
+  [Mnemonic.Bt, CF], [Mnemonic.Bts, CF], [Mnemonic.Btr, CF], [Mnemonic.Btc, CF],
+]);
 
 export interface Compiled {
   source: string;

@@ -561,9 +561,12 @@ function shiftTpl(op: 'shl' | 'shr' | 'sar'): Template {
     if (i.k0 === OP_MEM) g.probeWrite(a!, i.s0);
     const live = g.flagsLive(ARITH_FLAGS);
     if (i.s0 === 8) {
-      if (!immediate) return false;
-      const n = count & 63;
       const [xl, xh] = g.src64(i, i.k0, i.r0, a);
+      if (!immediate) {
+        byCl64(g, i, a, xl, xh, op, live);
+        return true;
+      }
+      const n = count & 63;
       if (n === 0) return true;
       byConstant64(g, i, a, xl, xh, op, n, live, (txl, txh, rl, rh) => emitShift64(g, op, n, txl, txh, rl, rh));
       return true;
@@ -620,6 +623,40 @@ function byConstant64(g: Gen, i: Insn, a: string | null, xl: string, xh: string,
   g.flags = null;
   g.dst64(i.k0, i.r0, a, rl, rh);
   if (memTarget(i)) smcCheck(g, i.next, g.k);
+}
+
+/**
+ * A 64-bit shift by cl (strlen and strchr shift their match masks by the misalignment): a zero
+ * count changes nothing, flags included; otherwise shift.ts's `op`64 computes value and flags
+ * when the flags are live, else the value is computed inline (emitShift64Var).
+ */
+function byCl64(g: Gen, i: Insn, a: string | null, xl: string, xh: string, op: 'shl' | 'shr' | 'sar', live: boolean): void {
+  const n = g.t(), rl = g.t(), rh = g.t(), txl = g.t(), txh = g.t();
+  g.emit(`${n} = ${g.lo(1)} & 63; ${txl} = ${xl}; ${txh} = ${xh};`);
+  g.emit(`if (${n} !== 0) {`);
+  if (live) {
+    g.eagerFlags(true, `X.shift.${op}64(c, ${txl}, ${txh}, ${n})`, rl);
+    g.emit(`${rh} = c.hi;`);
+  } else {
+    g.eagerFlags(false, `(${n} !== 0 && X.shift.${op}64(c, ${txl}, ${txh}, ${n}))`, '');
+    emitShift64Var(g, op, n, txl, txh, rl, rh);
+  }
+  g.dst64(i.k0, i.r0, a, rl, rh);
+  g.emit('}');
+  if (i.k0 === OP_GPR) g.hiZero[i.r0 & 15] = false;
+  g.flags = null;
+  if (memTarget(i)) smcCheck(g, i.next, g.k);
+}
+
+/** The value part of 64-bit shifts by a count n (1..63) held in a temp. */
+function emitShift64Var(g: Gen, op: 'shl' | 'shr' | 'sar', n: string, xl: string, xh: string, rl: string, rh: string): void {
+  if (op === 'shl') {
+    g.emit(`if (${n} < 32) { ${rh} = (${xh} << ${n}) | (${xl} >>> (32 - ${n})); ${rl} = ${xl} << ${n}; } else { ${rh} = ${xl} << (${n} - 32); ${rl} = 0; }`);
+  } else if (op === 'shr') {
+    g.emit(`if (${n} < 32) { ${rl} = (${xl} >>> ${n}) | (${xh} << (32 - ${n})); ${rh} = (${xh} >>> ${n}) | 0; } else { ${rl} = (${xh} >>> (${n} - 32)) | 0; ${rh} = 0; }`);
+  } else {
+    g.emit(`if (${n} < 32) { ${rl} = (${xl} >>> ${n}) | (${xh} << (32 - ${n})); ${rh} = ${xh} >> ${n}; } else { ${rl} = ${xh} >> (${n} - 32); ${rh} = ${xh} >> 31; }`);
+  }
 }
 
 /** The value part of 64-bit shifts by a constant (shift.ts computes it together with the flags). */
@@ -692,16 +729,17 @@ TEMPLATES.set(Mnemonic.Ror, rotateTpl('ror'));
 // ------------------------------------------------------------------ bsf
 
 /**
- * bsf r, r with dead flags (strlen/strchr/memchr find the first set bit of a pmovmskb mask and
- * overwrite the flags right after): the value alone (int64.ts ctz32, as bit.ts computes it),
- * the destination kept when the source is zero (bit.ts); bit.ts's scanFlags stays for the
- * fault path of a later instruction.
+ * bsf r, r (strlen/strchr/memchr find the first set bit of a pmovmskb mask): the value inline
+ * (int64.ts ctz32, as bit.ts computes it), the destination kept when the source is zero
+ * (bit.ts). The flags come from bit.ts's scanFlags: called when they are live (glibc's
+ * `bsf; ret` leaves them live at the block's end), else kept for the fault path of a later
+ * instruction.
  */
 TEMPLATES.set(Mnemonic.Bsf, (g, i) => {
-  if (i.nops !== 2 || i.k1 !== OP_GPR || i.k0 !== OP_GPR || (i.s0 !== 4 && i.s0 !== 8) || g.flagsLive(ARITH_FLAGS)) return false;
+  if (i.nops !== 2 || i.k1 !== OP_GPR || i.k0 !== OP_GPR || (i.s0 !== 4 && i.s0 !== 8)) return false;
   const sl = g.t(), sh = g.t();
   g.emit(`${sl} = ${g.lo(i.r1)}; ${sh} = ${i.s0 === 8 ? g.hi(i.r1) : '0'};`);
-  g.eagerFlags(false, `X.scanFlags(c, ${sl} === 0 && ${sh} === 0)`, '');
+  g.eagerFlags(g.flagsLive(ARITH_FLAGS), `X.scanFlags(c, ${sl} === 0 && ${sh} === 0)`, '');
   g.emit(`if (${sl} !== 0) { ${g.lo(i.r0)} = X.ctz32(${sl}); ${g.hi(i.r0)} = 0; }` +
     ` else if (${sh} !== 0) { ${g.lo(i.r0)} = 32 + X.ctz32(${sh}); ${g.hi(i.r0)} = 0; }`);
   g.dirty.add(i.r0);
