@@ -167,8 +167,9 @@ for (const [op, sd, pd, ss, ps] of OPS) {
 /**
  * Ordered compares into ZF/PF/CF (OF, SF, AF cleared). With neither operand a NaN or a denormal
  * (infinities compare like numbers), no MXCSR flag can be raised (QNaN/SNaN give IE, denormals
- * DE) whatever MXCSR holds, so the fast path needs no MXCSR test. The flags become a 'bits' record the next jcc/setcc/cmovcc
- * reads directly; the slow path (the handler) leaves the same bits in RFLAGS.
+ * DE) whatever MXCSR holds, so the fast path needs no MXCSR test. The flags become a 'bits'
+ * record the next jcc/setcc/cmovcc reads directly; the slow path (the handler) leaves the same
+ * bits in RFLAGS.
  */
 function compare(pd: boolean) {
   return (g: Gen, i: Insn): boolean => {
