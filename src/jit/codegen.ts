@@ -103,6 +103,11 @@ export class Gen {
   k = 0;
   /** The current block branches to its own start (compiled as an inner loop). */
   selfLoop = false;
+  /**
+   * The last transfer branchTo emitted to another block of the region: its line in `out`, the
+   * block index and the budget test before the jump (generate() may turn it into a fall-through).
+   */
+  lastTransfer: { line: number; index: number; prefix: string } | null = null;
   anyCall = false;
   /** Static exit targets out of the region -> chaining slot. */
   readonly exitSlots = new Map<number, number>();
@@ -431,7 +436,7 @@ export interface Compiled {
 export function generate(region: Region): Compiled {
   const g = new Gen(region);
   let inline = 0, calls = 0;
-  const cases: string[] = [];
+  const bodies: { lines: string[]; selfLoop: boolean; tail: { index: number; prefix: string } | null }[] = [];
   region.blocks.forEach((block, bi) => {
     g.block = block;
     g.blockIndex = bi;
@@ -439,6 +444,7 @@ export function generate(region: Region): Compiled {
     g.hiZero.fill(false);
     g.flags = null;
     g.pendingFault = null;
+    g.lastTransfer = null;
     g.newBlockTemps();
     const insns = block.insns;
     const n = insns.length;
@@ -469,8 +475,14 @@ export function generate(region: Region): Compiled {
       else { calls++; fallback(g, i, k, k === n - 1); }
     }
     if (!endsWithExit(g)) branchTo(g, last.next);
-    cases.push(`case ${g.region.blocks.indexOf(block)}: { // 0x${block.addr.toString(16)}`, ...(g.selfLoop ? ['for (;;) {'] : []), 'bc++;', ...g.out, ...(g.selfLoop ? ['}'] : []), '}');
+    const t = g.lastTransfer as Gen['lastTransfer']; // (set by branchTo: not narrowed to null)
+    bodies.push({
+      lines: [`case ${bi}: { // 0x${block.addr.toString(16)}`, ...(g.selfLoop ? ['for (;;) {'] : []), 'bc++;', ...g.out, ...(g.selfLoop ? ['}'] : []), '}'],
+      selfLoop: g.selfLoop,
+      tail: t !== null && t.line === g.out.length - 1 ? { index: t.index, prefix: t.prefix } : null,
+    });
   });
+  const cases = layOut(bodies);
 
   // Register write-backs and reloads: the locals of `rs` into the Cpu, or back.
   const store = (rs: Iterable<number>) => [...rs].sort((x, y) => x - y).map((r) => `R[${2 * r}] = r${r}l; R[${2 * r + 1}] = r${r}h;`).join(' ');
@@ -553,6 +565,34 @@ export function generate(region: Region): Compiled {
   return { source: src, inline, calls };
 }
 
+/**
+ * Orders the region's cases so that a block whose last statement jumps to another block of the
+ * region (its fall-through successor, mostly) is followed by that block when it is not placed
+ * yet, and turns that jump into a fall-through into the next case: no trip through the
+ * dispatch loop's switch (an indirect jump) for the most common transfer. A block looping on
+ * itself leaves its inner loop with `break` first. Case labels stay the block indices.
+ */
+function layOut(bodies: { lines: string[]; selfLoop: boolean; tail: { index: number; prefix: string } | null }[]): string[] {
+  const placed = new Array<boolean>(bodies.length).fill(false);
+  const out: string[] = [];
+  let cur = 0;
+  for (let n = 0; n < bodies.length; n++) {
+    placed[cur] = true;
+    const b = bodies[cur];
+    const next = b.tail !== null && !placed[b.tail.index] ? b.tail.index : placed.indexOf(false);
+    if (b.tail !== null && next === b.tail.index) {
+      // The transfer is the body's last statement: the line before the closing brace(s).
+      const at = b.lines.length - (b.selfLoop ? 3 : 2);
+      const lines = b.lines.slice();
+      lines[at] = `${b.tail.prefix} ${b.selfLoop ? 'break; ' : ''}/*fall through*/`;
+      out.push(...lines);
+    } else out.push(...b.lines);
+    if (next < 0) break;
+    cur = next;
+  }
+  return out;
+}
+
 function endsWithExit(g: Gen): boolean {
   const lastLine = g.out[g.out.length - 1] ?? '';
   return lastLine.includes('/*exit*/');
@@ -572,7 +612,9 @@ export function branchTo(g: Gen, target: number): void {
   }
   const index = g.region.blocks.indexOf(g.region.byAddr.get(target)!);
   if (index >= 0) {
-    g.emit(`ic += ${n}; if (ic >= lim) ${budgetExit} S = ${index}; continue dispatch; /*exit*/`);
+    const prefix = `ic += ${n}; if (ic >= lim) ${budgetExit}`;
+    g.emit(`${prefix} S = ${index}; continue dispatch; /*exit*/`);
+    g.lastTransfer = { line: g.out.length - 1, index, prefix };
     return;
   }
   const slot = g.slotFor(target);

@@ -18,7 +18,7 @@ pc = 0;
 t0 = (r4h === 0 ? r4l >>> 0 : X.ea(c, r4l, r4h, 0, 0, 1, 0, false, 0)) - 8;
 if ((t0 & 4095) <= 4088 && (P[t0 >>> 12] & 10) === 2) { DV.setInt32(t0, 268435461, true); DV.setInt32(t0 + 4, 0, true); } else { m.write64(t0, 268435461, 0); sw = true; }
 r4l = t0 | 0; r4h = 0;
-ic += 1; if (ic >= lim) { L = 268435472; xs = -1; break dispatch; } S = 1; continue dispatch; /*exit*/
+ic += 1; if (ic >= lim) { L = 268435472; xs = -1; break dispatch; } /*fall through*/
 }
 case 1: { // 0x10000010
 bc++;

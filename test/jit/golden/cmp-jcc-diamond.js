@@ -21,7 +21,7 @@ pc = 1;
 if (((t1 >>> 0) < (t3 >>> 0) || (t1 === t3 && (t0 >>> 0) < (t2 >>> 0)))) {
 ie = 2; L = 268435488; xs = 0; break dispatch; /*exit*/
 }
-ic += 2; if (ic >= lim) { L = 268435461; xs = -1; break dispatch; } S = 1; continue dispatch; /*exit*/
+ic += 2; if (ic >= lim) { L = 268435461; xs = -1; break dispatch; } /*fall through*/
 }
 case 1: { // 0x10000005
 bc++;

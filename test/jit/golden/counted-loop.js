@@ -31,7 +31,7 @@ pc = 3;
 if (!(t5 === t6)) {
 ic += 4; if (ic >= lim) { L = 268435472; xs = -1; break dispatch; } continue; /*exit*/
 }
-ic += 4; if (ic >= lim) { L = 268435481; xs = -1; break dispatch; } S = 1; continue dispatch; /*exit*/
+ic += 4; if (ic >= lim) { L = 268435481; xs = -1; break dispatch; } break; /*fall through*/
 }
 }
 case 1: { // 0x10000019

@@ -44,7 +44,7 @@ pc = 5;
 if (!((t18 | t19) === 0)) {
 ic += 6; if (ic >= lim) { L = 268435456; xs = -1; break dispatch; } continue; /*exit*/
 }
-ic += 6; if (ic >= lim) { L = 268435477; xs = -1; break dispatch; } S = 1; continue dispatch; /*exit*/
+ic += 6; if (ic >= lim) { L = 268435477; xs = -1; break dispatch; } break; /*fall through*/
 }
 }
 case 1: { // 0x10000015

@@ -23,7 +23,7 @@ c.rip = 268435477;
 ic += 2; c.blocks += bc; c.icount += ic; lim -= ic; ic = -2; bc = 0;
 if (!X.sys(c, 268435477)) return null;
 r0l = R[0]; r0h = R[1];
-ic += 2; if (ic >= lim) { L = 268435477; xs = -1; break dispatch; } S = 1; continue dispatch; /*exit*/
+ic += 2; if (ic >= lim) { L = 268435477; xs = -1; break dispatch; } /*fall through*/
 }
 case 1: { // 0x10000015
 bc++;
@@ -42,7 +42,7 @@ pc = 1026;
 if (!(t8 === 0)) {
 ic += 3; if (ic >= lim) { L = 268435472; xs = -1; break dispatch; } S = 0; continue dispatch; /*exit*/
 }
-ic += 3; if (ic >= lim) { L = 268435484; xs = -1; break dispatch; } S = 2; continue dispatch; /*exit*/
+ic += 3; if (ic >= lim) { L = 268435484; xs = -1; break dispatch; } /*fall through*/
 }
 case 2: { // 0x1000001c
 bc++;
