@@ -106,12 +106,17 @@ function zero(g: Gen, i: Insn): boolean {
   return true;
 }
 
-/** pmovmskb r32/r64, xmm: the top bit of each of the 16 bytes. */
+/**
+ * pmovmskb r32/r64, xmm: the top bit of each of the 16 bytes. Per 32-bit lane, the four top
+ * bits moved to bits 0, 8, 16, 24 and multiplied by 2^0 + 2^7 + 2^14 + 2^21 land on bits 21..24
+ * in order (every partial product bit has its own position: no carries), so one multiply
+ * gathers them (strlen/strcmp/memchr run one pmovmskb per 16 bytes).
+ */
 TEMPLATES.set(Mnemonic.Pmovmskb, (g, i) => {
   if (i.k0 !== OP_GPR || i.k1 !== OP_XMM) return false;
   usesXmm(g);
   const s = i.r1 * 4;
-  const lane = (k: number) => `(((XM[${s + k}] >>> 7) & 1) | ((XM[${s + k}] >>> 14) & 2) | ((XM[${s + k}] >>> 21) & 4) | ((XM[${s + k}] >>> 28) & 8))`;
+  const lane = (k: number) => `((Math.imul((XM[${s + k}] >>> 7) & 0x01010101, 0x204081) >>> 21) & 15)`;
   const r = g.t();
   g.emit(`${r} = ${lane(0)} | (${lane(1)} << 4) | (${lane(2)} << 8) | (${lane(3)} << 12);`);
   g.writeReg(i.r0, 4, r);
