@@ -76,6 +76,25 @@ const FLAG_LOCALS: [string, string][] = [
   ['fop', 'fop'], ['fa', 'fa'], ['fb', 'fb'], ['fr', 'fr'], ['fah', 'faHi'], ['fbh', 'fbHi'], ['frh', 'frHi'], ['fcf', 'fcf'], ['frf', 'rflags'],
 ];
 
+/**
+ * JS conditions for the inline (fast) path of a guest memory access of `size` bytes at the
+ * address in temp `a`: every byte readable, or writable and on no page holding code. An access
+ * that crosses into the next page takes it too when both pages allow it: sending it to the slow
+ * path (Memory's methods) made the first crossing of an unaligned access (memcpy's overlapping
+ * 8-byte moves) reach code V8 had no type feedback for, and V8 deoptimised the whole region
+ * there (qsort: 11 of its 14 region deopts). The last byte's page index does not wrap at 2^32:
+ * past the window it indexes beyond `prot`, which reads as no access. `single`: the access
+ * cannot cross (aligned to its size).
+ */
+export function readable(a: string, size: number, single = false): string {
+  return size === 1 || single ? `(P[${a} >>> 12] & 1) !== 0` : `(P[${a} >>> 12] & P[(${a} + ${size - 1}) / 4096 | 0] & 1) !== 0`;
+}
+export function writable(a: string, size: number, single = false): string {
+  if (size === 1 || single) return `(P[${a} >>> 12] & 10) === 2`;
+  const p = `P[${a} >>> 12]`, q = `P[(${a} + ${size - 1}) / 4096 | 0]`;
+  return `((${p} & ${q} & 2) | ((${p} | ${q}) & 8)) === 2`;
+}
+
 export interface Region {
   entry: Block;
   blocks: Block[];
@@ -234,7 +253,8 @@ export class Gen {
 
   /** Before reading a read-modify-write memory destination: fault as a write, before any state changes. */
   probeWrite(a: string, size: number): void {
-    this.emit(`if ((${a} & 4095) > ${4096 - size} || (P[${a} >>> 12] & 2) === 0) X.probeWrite(c, ${a}, ${size});`);
+    const ok = size === 1 ? `(P[${a} >>> 12] & 2) !== 0` : `(P[${a} >>> 12] & P[(${a} + ${size - 1}) / 4096 | 0] & 2) !== 0`;
+    this.emit(`if (!(${ok})) X.probeWrite(c, ${a}, ${size});`);
   }
 
   dst(k: number, r: number, size: number, a: string | null, v: string): void {
@@ -255,28 +275,27 @@ export class Gen {
     const v = this.t();
     if (size === 1) this.emit(`${v} = (P[${a} >>> 12] & 1) !== 0 ? U8[${a}] : m.read8(${a});`);
     else {
-      const lim = 4096 - size;
       const get = size === 2 ? `DV.getUint16(${a}, true)` : `DV.getInt32(${a}, true)`;
-      this.emit(`${v} = (${a} & 4095) <= ${lim} && (P[${a} >>> 12] & 1) !== 0 ? ${get} : m.read${size * 8}(${a});`);
+      this.emit(`${v} = ${readable(a, size)} ? ${get} : m.read${size * 8}(${a});`);
     }
     return v;
   }
 
   load64(a: string): [string, string] {
     const lo = this.t(), hi = this.t();
-    this.emit(`if ((${a} & 4095) <= 4088 && (P[${a} >>> 12] & 1) !== 0) { ${lo} = DV.getInt32(${a}, true); ${hi} = DV.getInt32(${a} + 4, true); } else { ${lo} = m.read64(${a}); ${hi} = m.hi; }`);
+    this.emit(`if (${readable(a, 8)}) { ${lo} = DV.getInt32(${a}, true); ${hi} = DV.getInt32(${a} + 4, true); } else { ${lo} = m.read64(${a}); ${hi} = m.hi; }`);
     return [lo, hi];
   }
 
   store(size: number, a: string, v: string): void {
-    const ok = size === 1 ? `(P[${a} >>> 12] & 10) === 2` : `(${a} & 4095) <= ${4096 - size} && (P[${a} >>> 12] & 10) === 2`;
+    const ok = writable(a, size);
     const put = size === 1 ? `U8[${a}] = ${v};` : size === 2 ? `DV.setUint16(${a}, ${v}, true);` : `DV.setInt32(${a}, ${v}, true);`;
     this.emit(`if (${ok}) ${put} else { m.write${size * 8}(${a}, ${v}); sw = true; }`);
     this.stores = true;
   }
 
   store64(a: string, lo: string, hi: string): void {
-    this.emit(`if ((${a} & 4095) <= 4088 && (P[${a} >>> 12] & 10) === 2) { DV.setInt32(${a}, ${lo}, true); DV.setInt32(${a} + 4, ${hi}, true); } else { m.write64(${a}, ${lo}, ${hi}); sw = true; }`);
+    this.emit(`if (${writable(a, 8)}) { DV.setInt32(${a}, ${lo}, true); DV.setInt32(${a} + 4, ${hi}, true); } else { m.write64(${a}, ${lo}, ${hi}); sw = true; }`);
     this.stores = true;
   }
   /** The region stores to memory (declares `sw`). */

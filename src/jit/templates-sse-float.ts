@@ -31,7 +31,7 @@
 import { Mnemonic } from 'iced-x86';
 import type { Insn } from '../cpu/insn.js';
 import { OP_XMM, OP_MEM } from '../cpu/insn.js';
-import { type Gen, emitLightCall, emitHandlerCall, smcCheck } from './codegen.js';
+import { type Gen, emitLightCall, emitHandlerCall, smcCheck, readable } from './codegen.js';
 import { TEMPLATES } from './templates.js';
 import { MIN_FAST64, MAX_FAST64 } from '../cpu/sse/softfloat.js';
 
@@ -70,7 +70,7 @@ function loadLanes(g: Gen, i: Insn, n: number, bytes: 4 | 8, aligned: boolean): 
   const v = Array.from({ length: n }, () => g.f());
   const get = bytes === 8 ? 'getFloat64' : 'getFloat32';
   const slow = bytes === 8 ? 'X.readF64' : 'X.readF32';
-  g.emit(`if ((${a} & 4095) <= ${4096 - size} && (P[${a} >>> 12] & 1) !== 0) { ${v.map((t, k) => `${t} = DV.${get}(${a} + ${k * bytes}, true);`).join(' ')} }` +
+  g.emit(`if (${readable(a, size, aligned)}) { ${v.map((t, k) => `${t} = DV.${get}(${a} + ${k * bytes}, true);`).join(' ')} }` +
     ` else { ${v.map((t, k) => `${t} = ${slow}(${a} + ${k * bytes});`).join(' ')} }`);
   return v;
 }
@@ -218,7 +218,7 @@ function copyLanes(g: Gen, from: string[], to: string[]): void {
 function load64(g: Gen, i: Insn): string[] {
   const a = g.ea(i);
   const v = [g.t(), g.t()];
-  g.emit(`if ((${a} & 4095) <= 4088 && (P[${a} >>> 12] & 1) !== 0) { ${v[0]} = DV.getInt32(${a}, true); ${v[1]} = DV.getInt32(${a} + 4, true); }` +
+  g.emit(`if (${readable(a, 8)}) { ${v[0]} = DV.getInt32(${a}, true); ${v[1]} = DV.getInt32(${a} + 4, true); }` +
     ` else { ${v[0]} = m.read64(${a}); ${v[1]} = m.hi; }`);
   return v;
 }
@@ -265,7 +265,7 @@ function unpack(high: boolean) {
       const a = g.ea(i);
       g.emit(`if ((${a} & 15) !== 0) X.misalignedSse();`);
       const v = [g.t(), g.t(), g.t(), g.t()];
-      g.emit(`if ((${a} & 4095) <= 4080 && (P[${a} >>> 12] & 1) !== 0) { ${v.map((t, k) => `${t} = DV.getInt32(${a} + ${4 * k}, true);`).join(' ')} }` +
+      g.emit(`if (${readable(a, 16, true)}) { ${v.map((t, k) => `${t} = DV.getInt32(${a} + ${4 * k}, true);`).join(' ')} }` +
         ` else { ${v.map((t, k) => `${t} = m.read32(${a} + ${4 * k});`).join(' ')} }`);
       src = v;
     } else return false;

@@ -13,7 +13,7 @@
 import { Mnemonic } from 'iced-x86';
 import type { Insn } from '../cpu/insn.js';
 import { OP_XMM, OP_MEM, OP_GPR, OP_IMM } from '../cpu/insn.js';
-import { type Gen, smcCheck } from './codegen.js';
+import { type Gen, smcCheck, readable, writable } from './codegen.js';
 import { TEMPLATES } from './templates.js';
 
 /** The four lanes of operand 1 (xmm register or m128) as JS expressions. */
@@ -23,7 +23,7 @@ function source128(g: Gen, i: Insn, aligned: boolean): string[] | null {
   const a = g.ea(i);
   if (aligned) g.emit(`if ((${a} & 15) !== 0) X.misalignedSse();`);
   const v = [g.t(), g.t(), g.t(), g.t()];
-  g.emit(`if ((${a} & 4095) <= 4080 && (P[${a} >>> 12] & 1) !== 0) { ${v.map((t, k) => `${t} = DV.getInt32(${a} + ${4 * k}, true);`).join(' ')} }` +
+  g.emit(`if (${readable(a, 16, aligned)}) { ${v.map((t, k) => `${t} = DV.getInt32(${a} + ${4 * k}, true);`).join(' ')} }` +
     ` else { ${v.map((t, k) => `${t} = m.read32(${a} + ${4 * k});`).join(' ')} }`);
   return v;
 }
@@ -55,7 +55,7 @@ function move128(aligned: boolean) {
       if (aligned) g.emit(`if ((${a} & 15) !== 0) X.misalignedSse();`);
       // Slow path: all four reads (which may fault) before any write.
       const v = [g.t(), g.t(), g.t(), g.t()];
-      g.emit(`if ((${a} & 4095) <= 4080 && (P[${a} >>> 12] & 1) !== 0) { XF[${d}] = DV.getFloat64(${a}, true); XF[${d + 1}] = DV.getFloat64(${a} + 8, true); }` +
+      g.emit(`if (${readable(a, 16, aligned)}) { XF[${d}] = DV.getFloat64(${a}, true); XF[${d + 1}] = DV.getFloat64(${a} + 8, true); }` +
         ` else { ${v.map((t, k) => `${t} = m.read32(${a} + ${4 * k});`).join(' ')} ${v.map((t, k) => `XM[${i.r0 * 4 + k}] = ${t};`).join(' ')} }`);
       return true;
     }
@@ -63,7 +63,7 @@ function move128(aligned: boolean) {
     const a = g.ea(i);
     if (aligned) g.emit(`if ((${a} & 15) !== 0) X.misalignedSse();`);
     const s = i.r1 * 4;
-    g.emit(`if ((${a} & 4095) <= 4080 && (P[${a} >>> 12] & 10) === 2) { DV.setFloat64(${a}, XF[${i.r1 * 2}], true); DV.setFloat64(${a} + 8, XF[${i.r1 * 2 + 1}], true); }` +
+    g.emit(`if (${writable(a, 16, aligned)}) { DV.setFloat64(${a}, XF[${i.r1 * 2}], true); DV.setFloat64(${a} + 8, XF[${i.r1 * 2 + 1}], true); }` +
       ` else { X.probeWrite(c, ${a}, 16); ${[0, 1, 2, 3].map((k) => `m.write32(${a} + ${4 * k}, XM[${s + k}]);`).join(' ')} sw = true; }`);
     g.stores = true;
     smcCheck(g, i.next, g.k);

@@ -558,6 +558,50 @@ describe('inline SSE floating point and rotates agree with the interpreter', () 
   });
 });
 
+describe('accesses that cross a page boundary', () => {
+  // Inline fast paths take a crossing access when both pages allow it (codegen.ts readable/
+  // writable); into an unmapped page it must still fault exactly as the interpreter does.
+  const insns = (): Instruction[] => [
+    I.createRegMem(Code.Mov_r64_rm64, R.RAX, mem(R.RDI, -4)),
+    I.createMemReg(Code.Mov_rm64_r64, mem(R.RDI, -3), R.RBX),
+    I.createRegMem(Code.Mov_r32_rm32, R.ECX, mem(R.RDI, -2)),
+    I.createMemReg(Code.Mov_rm16_r16, mem(R.RDI, -1), R.DX),
+    I.createMemReg(Code.Add_rm64_r64, mem(R.RDI, -6), R.RSI),
+    I.createRegMem(Code.Movups_xmm_xmmm128, R.XMM0, mem(R.RDI, -8)),
+    I.createMemReg(Code.Movups_xmmm128_xmm, mem(R.RDI, -5), R.XMM1),
+    I.createRegMem(Code.Addsd_xmm_xmmm64, R.XMM2, mem(R.RDI, -4)),
+    I.createRegMem(Code.Movq_xmm_rm64, R.XMM3, mem(R.RDI, -7)),
+  ];
+  for (let k = 0; k < insns().length; k++) {
+    it(`${insns()[k].toString()} into a mapped and into an unmapped page`, () => {
+      const code = build([insns()[k], I.create(Code.Int3)]);
+      for (const rdi of [DATA + 0x1000, DATA + 0x2000]) {
+        const run = (jit: boolean) => {
+          const m = machine(code, { enabled: jit, threshold: 0 });
+          for (let b = 0; b < 0x2000; b++) m.mem.u8[DATA + b] = (b * 7 + 3) & 0xff;
+          m.cpu.regs[2 * 7] = rdi;
+          m.cpu.regs[2 * 3] = 0x11223344; m.cpu.regs[2 * 3 + 1] = 0x55667788;
+          m.cpu.regs[2 * 2] = 0xabcd; m.cpu.regs[2 * 6] = 0x01020304;
+          m.cpu.mxcsr = 0x1fa0;
+          for (let q = 0; q < 16; q++) m.cpu.xmm[q] = 0x3ff00000 + q;
+          runToTrap(m);
+          return m;
+        };
+        const a = run(false), b = run(true);
+        expect(b.cpu.fault?.signo, `rdi ${rdi.toString(16)}`).toBe(a.cpu.fault?.signo);
+        expect(b.cpu.rip).toBe(a.cpu.rip);
+        expect(Array.from(b.cpu.regs)).toEqual(Array.from(a.cpu.regs));
+        expect(Array.from(b.cpu.xmm)).toEqual(Array.from(a.cpu.xmm));
+        expect(b.mem.u8.subarray(DATA, DATA + 0x2000)).toEqual(a.mem.u8.subarray(DATA, DATA + 0x2000));
+        expect(b.engine.stats.interpretedInstructions).toBe(0);
+        // Into the mapped page: the int3's SIGTRAP; into the unmapped one: SIGSEGV at the access.
+        expect(a.cpu.fault?.signo).toBe(rdi === DATA + 0x1000 ? 5 : 11);
+        if (rdi !== DATA + 0x1000) expect(a.cpu.rip).toBe(CODE);
+      }
+    });
+  }
+});
+
 describe('conditions on flags another block left', () => {
   // A setcc at the start of a block, after a jmp, finds the flags as a lazy record in the flag
   // locals (or the eager bits of a shift): ZF and SF are read from the locals without X.cond

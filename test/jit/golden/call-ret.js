@@ -16,7 +16,7 @@ case 0: { // 0x10000000
 bc++;
 pc = 0;
 t0 = (r4h === 0 ? r4l >>> 0 : X.ea(c, r4l, r4h, 0, 0, 1, 0, false, 0)) - 8;
-if ((t0 & 4095) <= 4088 && (P[t0 >>> 12] & 10) === 2) { DV.setInt32(t0, 268435461, true); DV.setInt32(t0 + 4, 0, true); } else { m.write64(t0, 268435461, 0); sw = true; }
+if (((P[t0 >>> 12] & P[(t0 + 7) / 4096 | 0] & 2) | ((P[t0 >>> 12] | P[(t0 + 7) / 4096 | 0]) & 8)) === 2) { DV.setInt32(t0, 268435461, true); DV.setInt32(t0 + 4, 0, true); } else { m.write64(t0, 268435461, 0); sw = true; }
 r4l = t0 | 0; r4h = 0;
 ic += 1; if (ic >= lim) { L = 268435472; xs = -1; break dispatch; } /*fall through*/
 }
@@ -27,7 +27,7 @@ t0 = (r7l >>> 0) + (r6l >>> 0) + 0;
 r0l = t0 | 0; r0h = 0;
 pc = 1025;
 t1 = (r4h === 0 ? r4l >>> 0 : X.ea(c, r4l, r4h, 0, 0, 1, 0, false, 0));
-if ((t1 & 4095) <= 4088 && (P[t1 >>> 12] & 1) !== 0) { t5 = DV.getInt32(t1, true); t6 = DV.getInt32(t1 + 4, true); } else { t5 = m.read64(t1); t6 = m.hi; }
+if ((P[t1 >>> 12] & P[(t1 + 7) / 4096 | 0] & 1) !== 0) { t5 = DV.getInt32(t1, true); t6 = DV.getInt32(t1 + 4, true); } else { t5 = m.read64(t1); t6 = m.hi; }
 t2 = t5; t3 = t6; t4 = (t3 === 0 ? t2 >>> 0 : X.target64(t2, t3));
 r4l = (t1 + 8) | 0; r4h = t1 + 8 > 4294967295 ? 1 : 0;
 ic += 2; J = t4; S = ic >= lim || J > 4294967295 ? -1 : IX(J | 0); if (S < 0) L = J; continue dispatch; /*exit*/

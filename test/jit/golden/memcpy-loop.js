@@ -18,12 +18,12 @@ bc++;
 pc = 0;
 t0 = (r6l >>> 0);
 if ((r6h) !== 0 || t0 > 4294967295) t0 = X.ea(c, r6l, r6h, 0, 0, 1, 0, false, 0, false, false);
-if ((t0 & 4095) <= 4088 && (P[t0 >>> 12] & 1) !== 0) { t1 = DV.getInt32(t0, true); t2 = DV.getInt32(t0 + 4, true); } else { t1 = m.read64(t0); t2 = m.hi; }
+if ((P[t0 >>> 12] & P[(t0 + 7) / 4096 | 0] & 1) !== 0) { t1 = DV.getInt32(t0, true); t2 = DV.getInt32(t0 + 4, true); } else { t1 = m.read64(t0); t2 = m.hi; }
 r0l = t1; r0h = t2;
 pc = 1;
 t3 = (r7l >>> 0);
 if ((r7h) !== 0 || t3 > 4294967295) t3 = X.ea(c, r7l, r7h, 0, 0, 1, 0, false, 0, true, false);
-if ((t3 & 4095) <= 4088 && (P[t3 >>> 12] & 10) === 2) { DV.setInt32(t3, r0l, true); DV.setInt32(t3 + 4, r0h, true); } else { m.write64(t3, r0l, r0h); sw = true; }
+if (((P[t3 >>> 12] & P[(t3 + 7) / 4096 | 0] & 2) | ((P[t3 >>> 12] | P[(t3 + 7) / 4096 | 0]) & 8)) === 2) { DV.setInt32(t3, r0l, true); DV.setInt32(t3 + 4, r0h, true); } else { m.write64(t3, r0l, r0h); sw = true; }
 if (sw) { sw = false; if (m.codeWritten) { ie = 2; L = 268435464; xs = -2; break dispatch; } }
 pc = 2;
 t4 = r6l; t5 = r6h; t6 = 8; t7 = 0;
