@@ -51,6 +51,8 @@ export class Engine {
   readonly stats: JitStats = {
     blocksCompiled: 0, compileMs: 0, compileFailures: 0, interpretedInstructions: 0, inlineInstructions: 0, calledInstructions: 0,
   };
+  /** primeLink ran. */
+  private linkPrimed = false;
   /** Called once per compile failure (an emulator bug: the block keeps running in the interpreter). */
   onCompileError: (b: Block, e: unknown) => void = () => {};
 
@@ -120,6 +122,8 @@ export class Engine {
       const factory = new Function('X', 'm', 'I', 'BLOCKS', g.source) as RegionFactory;
       const fn = factory(this.rt, this.cache.mem, region.blocks.map((x) => x.insns), region.blocks);
       primeExit(fn, c, g.source.length);
+      if (!this.linkPrimed) primeLink(this.rt, b.addr);
+      this.linkPrimed = true;
       const compiled = { blocks: region.blocks, dead: false };
       for (const x of region.blocks) {
         x.regions.push(compiled);
@@ -303,6 +307,22 @@ function primeExit(fn: (c: Cpu, at: number) => Block | null, c: Cpu, sourceLengt
   // (syscall benchmark: 20 deopts per run, one per chunk).
   for (let k = 0; k < calls; k++) fn(c, k & 1 ? -2 : -1);
   c.rip = rip;
+}
+
+/**
+ * Runs both of X.link's paths once, for V8's type feedback: V8 inlines link() into a region's
+ * common exit, and primeExit reaches only its early return, so a region optimised before any
+ * real link() call in the process deoptimised at its first chained exit (sieve's first region:
+ * a cached successor, then an undecoded one). `cached`: a decoded block's address; address 0
+ * is never mapped (below vm.mmap_min_addr), so its decode faults and link() returns null.
+ */
+function primeLink(rt: JitRuntime, cached: number): void {
+  // Many calls: V8 allocates a function's feedback vector only after it ran for a while (see
+  // primeExit); calls before that record nothing.
+  for (let k = 0; k < 64; k++) {
+    rt.link(cached);
+    rt.link(0);
+  }
 }
 
 /** A block of the region was invalidated: every entry into the region's code goes away. */
