@@ -11,6 +11,7 @@
  *     try {
  *       dispatch: for (;;) switch (S) {
  *         case 0: ...block...; S = 3; continue dispatch;              branches inside the region
+ *         case 3: ...; (falls through into the case laid out next)    its last jump (layout.ts)
  *         case 1: for (;;) { ...; continue; }                          a block looping on itself
  *         case 2: ...; S = IX(ret target); continue dispatch;         indirect branches
  *         ...                                                          exits: write back, return successor
@@ -40,6 +41,8 @@ import { NATIVE_ENTRY_READS } from '../cpu/code-cache.js';
 import { memoryWritten } from '../cpu/operands.js';
 import { ARITH_FLAGS, CF, ZF } from '../cpu/flags.js';
 import { TEMPLATES, type Template } from './templates.js';
+import { readable, writable, lastPage } from './access.js';
+import { layOut, type CaseBody } from './layout.js';
 import './templates-sse.js';
 import './templates-sse-float.js';
 import { Mnemonic } from 'iced-x86';
@@ -75,25 +78,6 @@ const WB_NATIVE_EXIT = '\u0001NATEXITWB';
 const FLAG_LOCALS: [string, string][] = [
   ['fop', 'fop'], ['fa', 'fa'], ['fb', 'fb'], ['fr', 'fr'], ['fah', 'faHi'], ['fbh', 'fbHi'], ['frh', 'frHi'], ['fcf', 'fcf'], ['frf', 'rflags'],
 ];
-
-/**
- * JS conditions for the inline (fast) path of a guest memory access of `size` bytes at the
- * address in temp `a`: every byte readable, or writable and on no page holding code. An access
- * that crosses into the next page takes it too when both pages allow it: sending it to the slow
- * path (Memory's methods) made the first crossing of an unaligned access (memcpy's overlapping
- * 8-byte moves) reach code V8 had no type feedback for, and V8 deoptimised the whole region
- * there (qsort: 11 of its 14 region deopts). The last byte's page index does not wrap at 2^32:
- * past the window it indexes beyond `prot`, which reads as no access. `single`: the access
- * cannot cross (aligned to its size).
- */
-export function readable(a: string, size: number, single = false): string {
-  return size === 1 || single ? `(P[${a} >>> 12] & 1) !== 0` : `(P[${a} >>> 12] & P[(${a} + ${size - 1}) / 4096 | 0] & 1) !== 0`;
-}
-export function writable(a: string, size: number, single = false): string {
-  if (size === 1 || single) return `(P[${a} >>> 12] & 10) === 2`;
-  const p = `P[${a} >>> 12]`, q = `P[(${a} + ${size - 1}) / 4096 | 0]`;
-  return `((${p} & ${q} & 2) | ((${p} | ${q}) & 8)) === 2`;
-}
 
 export interface Region {
   entry: Block;
@@ -253,7 +237,7 @@ export class Gen {
 
   /** Before reading a read-modify-write memory destination: fault as a write, before any state changes. */
   probeWrite(a: string, size: number): void {
-    const ok = size === 1 ? `(P[${a} >>> 12] & 2) !== 0` : `(P[${a} >>> 12] & P[(${a} + ${size - 1}) / 4096 | 0] & 2) !== 0`;
+    const ok = size === 1 ? `(P[${a} >>> 12] & 2) !== 0` : `(P[${a} >>> 12] & P[${lastPage(a, size)}] & 2) !== 0`;
     this.emit(`if (!(${ok})) X.probeWrite(c, ${a}, ${size});`);
   }
 
@@ -455,7 +439,7 @@ export interface Compiled {
 export function generate(region: Region): Compiled {
   const g = new Gen(region);
   let inline = 0, calls = 0;
-  const bodies: { lines: string[]; selfLoop: boolean; tail: { index: number; prefix: string } | null }[] = [];
+  const bodies: CaseBody[] = [];
   region.blocks.forEach((block, bi) => {
     g.block = block;
     g.blockIndex = bi;
@@ -582,34 +566,6 @@ export function generate(region: Region): Compiled {
     '};',
   ].filter((l) => l !== '').join('\n');
   return { source: src, inline, calls };
-}
-
-/**
- * Orders the region's cases so that a block whose last statement jumps to another block of the
- * region (its fall-through successor, mostly) is followed by that block when it is not placed
- * yet, and turns that jump into a fall-through into the next case: no trip through the
- * dispatch loop's switch (an indirect jump) for the most common transfer. A block looping on
- * itself leaves its inner loop with `break` first. Case labels stay the block indices.
- */
-function layOut(bodies: { lines: string[]; selfLoop: boolean; tail: { index: number; prefix: string } | null }[]): string[] {
-  const placed = new Array<boolean>(bodies.length).fill(false);
-  const out: string[] = [];
-  let cur = 0;
-  for (let n = 0; n < bodies.length; n++) {
-    placed[cur] = true;
-    const b = bodies[cur];
-    const next = b.tail !== null && !placed[b.tail.index] ? b.tail.index : placed.indexOf(false);
-    if (b.tail !== null && next === b.tail.index) {
-      // The transfer is the body's last statement: the line before the closing brace(s).
-      const at = b.lines.length - (b.selfLoop ? 3 : 2);
-      const lines = b.lines.slice();
-      lines[at] = `${b.tail.prefix} ${b.selfLoop ? 'break; ' : ''}/*fall through*/`;
-      out.push(...lines);
-    } else out.push(...b.lines);
-    if (next < 0) break;
-    cur = next;
-  }
-  return out;
 }
 
 function endsWithExit(g: Gen): boolean {

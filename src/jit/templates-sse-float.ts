@@ -31,7 +31,8 @@
 import { Mnemonic } from 'iced-x86';
 import type { Insn } from '../cpu/insn.js';
 import { OP_XMM, OP_MEM } from '../cpu/insn.js';
-import { type Gen, emitLightCall, emitHandlerCall, smcCheck, readable } from './codegen.js';
+import { type Gen, emitLightCall, emitHandlerCall, smcCheck } from './codegen.js';
+import { readable } from './access.js';
 import { TEMPLATES } from './templates.js';
 import { MIN_FAST64, MAX_FAST64 } from '../cpu/sse/softfloat.js';
 

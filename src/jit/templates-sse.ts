@@ -13,7 +13,8 @@
 import { Mnemonic } from 'iced-x86';
 import type { Insn } from '../cpu/insn.js';
 import { OP_XMM, OP_MEM, OP_GPR, OP_IMM } from '../cpu/insn.js';
-import { type Gen, smcCheck, readable, writable } from './codegen.js';
+import { type Gen, smcCheck } from './codegen.js';
+import { readable, writable } from './access.js';
 import { TEMPLATES } from './templates.js';
 
 /** The four lanes of operand 1 (xmm register or m128) as JS expressions. */
