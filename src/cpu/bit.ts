@@ -14,6 +14,7 @@ import { materialize, setArith, CF, ZF } from './flags.js';
 import { ea, eaPlus, readOperand, writeOperand, getGpr, setGpr, readMem, writeMem, probeWrite } from './operands.js';
 import { defMatching, beginFamily, type Factory } from './dispatch.js';
 import { ctz32 } from './int64.js';
+import { Mnemonic } from 'iced-x86';
 
 const BT = 0, BTS = 1, BTR = 2, BTC = 3;
 
@@ -115,6 +116,17 @@ function scanFactory(kind: 'bsf' | 'bsr' | 'tzcnt' | 'lzcnt' | 'popcnt'): Factor
     };
   };
 }
+
+/**
+ * The arithmetic flags these semantics write, for the instructions that leave flags the
+ * architecture calls undefined unchanged (bsf/bsr: ZF only; bt*: CF only). iced counts the
+ * undefined ones as modified; the JIT's flag liveness (codegen.ts flagsKilledBy) takes this
+ * instead, so compiled code leaves the flags the interpreter leaves.
+ */
+export const ONLY_FLAGS_WRITTEN: ReadonlyMap<Mnemonic, number> = new Map([
+  [Mnemonic.Bsf, ZF], [Mnemonic.Bsr, ZF],
+  [Mnemonic.Bt, CF], [Mnemonic.Bts, CF], [Mnemonic.Btr, CF], [Mnemonic.Btc, CF],
+]);
 
 /** bsf/bsr flags: ZF = source was zero, the other arithmetic flags kept (also the JIT's, templates.ts). */
 export function scanFlags(c: Cpu, zero: boolean): void {

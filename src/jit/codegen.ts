@@ -39,7 +39,8 @@ import type { Insn } from '../cpu/insn.js';
 import { OP_GPR, OP_MEM, OP_IMM, OP_XMM, OP_STRMEM, SEG_NONE } from '../cpu/insn.js';
 import { NATIVE_ENTRY_READS } from '../cpu/code-cache.js';
 import { memoryWritten } from '../cpu/operands.js';
-import { ARITH_FLAGS, CF, ZF } from '../cpu/flags.js';
+import { ARITH_FLAGS, CF } from '../cpu/flags.js';
+import { ONLY_FLAGS_WRITTEN } from '../cpu/bit.js';
 import { TEMPLATES, type Template } from './templates.js';
 import { readable, writable, lastPage } from './access.js';
 import { layOut, type CaseBody } from './layout.js';
@@ -414,20 +415,10 @@ function flagsKilledBy(i: Insn, tpl: Template | undefined): number {
   if (!tpl) return 0;
   // A shift by CL leaves the flags alone when CL is 0: it may write them, it never surely does.
   if (i.nops === 2 && i.k1 === OP_GPR && SHIFTS.has(i.mnemonic)) return 0;
-  const only = WRITES_ONLY.get(i.mnemonic);
+  // Undefined flags count as written, except where the semantics keep them (bit.ts).
+  const only = ONLY_FLAGS_WRITTEN.get(i.mnemonic);
   return (only ?? (i.flagsWritten | i.flagsUndefined)) & ARITH_FLAGS & ~flagsReadBy(i, tpl);
 }
-
-/**
- * Instructions whose semantic functions keep flags the architecture leaves undefined (iced
- * counts those as modified): only the flags they do write kill a flag an earlier instruction
- * set, so compiled code leaves what the interpreter leaves (bit.ts: bsf/bsr write ZF alone,
- * bt/bts/btr/btc CF alone).
- */
-const WRITES_ONLY = new Map<Mnemonic, number>([
-  [Mnemonic.Bsf, ZF], [Mnemonic.Bsr, ZF],
-  [Mnemonic.Bt, CF], [Mnemonic.Bts, CF], [Mnemonic.Btr, CF], [Mnemonic.Btc, CF],
-]);
 
 export interface Compiled {
   source: string;

@@ -17,7 +17,7 @@ import * as alu from '../cpu/alu.js';
 import * as shift from '../cpu/shift.js';
 import { scanFlags } from '../cpu/bit.js';
 import { imul64 } from '../cpu/muldiv.js';
-import { mulU32, r64, ctz32 } from '../cpu/int64.js';
+import { mulU32, r64, ctz32, shl64, shr64, sar64 } from '../cpu/int64.js';
 import { misalignedSse } from '../cpu/sse/vec.js';
 import { twoSumErr, twoProdErr, MIN_FAST64, MAX_FAST64 } from '../cpu/sse/softfloat.js';
 
@@ -41,6 +41,9 @@ export class JitRuntime {
   readonly twoProdErr = twoProdErr;
   /** int64.ts's trailing-zero count (bsf). */
   readonly ctz32 = ctz32;
+  /** int64.ts's 64-bit shift values (shifts by cl with dead flags): low half returned, high half in r64.hi. */
+  readonly shiftValue64 = { shl: shl64, shr: shr64, sar: sar64 };
+  readonly r64 = r64;
 
   /** Second result of helpers returning 64-bit values (the high half). */
   hi = 0;

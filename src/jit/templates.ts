@@ -628,7 +628,7 @@ function byConstant64(g: Gen, i: Insn, a: string | null, xl: string, xh: string,
 /**
  * A 64-bit shift by cl (strlen and strchr shift their match masks by the misalignment): a zero
  * count changes nothing, flags included; otherwise shift.ts's `op`64 computes value and flags
- * when the flags are live, else the value is computed inline (emitShift64Var).
+ * when the flags are live, else int64.ts's shift computes the value alone (V8 inlines it).
  */
 function byCl64(g: Gen, i: Insn, a: string | null, xl: string, xh: string, op: 'shl' | 'shr' | 'sar', live: boolean): void {
   const n = g.t(), rl = g.t(), rh = g.t(), txl = g.t(), txh = g.t();
@@ -639,24 +639,13 @@ function byCl64(g: Gen, i: Insn, a: string | null, xl: string, xh: string, op: '
     g.emit(`${rh} = c.hi;`);
   } else {
     g.eagerFlags(false, `(${n} !== 0 && X.shift.${op}64(c, ${txl}, ${txh}, ${n}))`, '');
-    emitShift64Var(g, op, n, txl, txh, rl, rh);
+    g.emit(`${rl} = X.shiftValue64.${op}(${txl}, ${txh}, ${n}); ${rh} = X.r64.hi;`);
   }
   g.dst64(i.k0, i.r0, a, rl, rh);
   g.emit('}');
   if (i.k0 === OP_GPR) g.hiZero[i.r0 & 15] = false;
   g.flags = null;
   if (memTarget(i)) smcCheck(g, i.next, g.k);
-}
-
-/** The value part of 64-bit shifts by a count n (1..63) held in a temp. */
-function emitShift64Var(g: Gen, op: 'shl' | 'shr' | 'sar', n: string, xl: string, xh: string, rl: string, rh: string): void {
-  if (op === 'shl') {
-    g.emit(`if (${n} < 32) { ${rh} = (${xh} << ${n}) | (${xl} >>> (32 - ${n})); ${rl} = ${xl} << ${n}; } else { ${rh} = ${xl} << (${n} - 32); ${rl} = 0; }`);
-  } else if (op === 'shr') {
-    g.emit(`if (${n} < 32) { ${rl} = (${xl} >>> ${n}) | (${xh} << (32 - ${n})); ${rh} = (${xh} >>> ${n}) | 0; } else { ${rl} = (${xh} >>> (${n} - 32)) | 0; ${rh} = 0; }`);
-  } else {
-    g.emit(`if (${n} < 32) { ${rl} = (${xl} >>> ${n}) | (${xh} << (32 - ${n})); ${rh} = ${xh} >> ${n}; } else { ${rl} = ${xh} >> (${n} - 32); ${rh} = ${xh} >> 31; }`);
-  }
 }
 
 /** The value part of 64-bit shifts by a constant (shift.ts computes it together with the flags). */
