@@ -14,7 +14,7 @@ import { materialize, setArith, CF, ZF } from './flags.js';
 import { ea, eaPlus, readOperand, writeOperand, getGpr, setGpr, readMem, writeMem, probeWrite } from './operands.js';
 import { defMatching, beginFamily, type Factory } from './dispatch.js';
 import { ctz32 } from './int64.js';
-import { Mnemonic } from 'iced-x86';
+import { Mnemonic } from './iced.js';
 
 const BT = 0, BTS = 1, BTR = 2, BTC = 3;
 

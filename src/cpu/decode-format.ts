@@ -1,5 +1,5 @@
 /** Disassembly for diagnostics (SIGILL messages, traces); never on the execution path. */
-import { Decoder, DecoderOptions, Formatter, FormatterSyntax } from 'iced-x86';
+import { Decoder, DecoderOptions, Formatter, FormatterSyntax } from './iced.js';
 
 let formatter: Formatter | null = null;
 

@@ -6,7 +6,7 @@
  * in a different page than the block's first byte (so a block spans at most two pages, which
  * keeps invalidation simple).
  */
-import { Decoder, DecoderError, DecoderOptions, FlowControl, Instruction, Mnemonic, OpKind, Register, Code, MemorySizeExt, RflagsBits } from 'iced-x86';
+import { Decoder, DecoderError, DecoderOptions, FlowControl, Instruction, Mnemonic, OpKind, Register, Code, MemorySizeExt, RflagsBits } from './iced.js';
 import {
   Insn, OP_NONE, OP_GPR, OP_MEM, OP_IMM, OP_XMM, OP_MMX, OP_ST, OP_SEG, OP_STRMEM, OP_BRANCH, OP_OTHER,
   SEG_NONE, SEG_FS, SEG_GS, REP_NONE, REP_E, REP_NE,

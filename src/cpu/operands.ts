@@ -15,7 +15,7 @@ import { OP_GPR, OP_IMM, OP_MEM, SEG_FS, SEG_GS } from './insn.js';
 import { MemoryFault } from '../memory/fault.js';
 import { WINDOW_SIZE, PAGE_SHIFT, PAGE_MASK, PAGE_SIZE, PROT_WRITE } from '../memory/memory.js';
 import { generalProtection, CpuException, SIGBUS, SI_KERNEL, X86_TRAP_SS } from './exceptions.js';
-import { Decoder, DecoderOptions, InstructionInfoFactory, OpAccess, OpKind } from 'iced-x86';
+import { Decoder, DecoderOptions, InstructionInfoFactory, OpAccess, OpKind } from './iced.js';
 
 const TWO32 = 4294967296;
 

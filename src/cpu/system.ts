@@ -7,7 +7,7 @@ import { getRflags, materialize, CF, DF, PF, AF, ZF, SF } from './flags.js';
 import { def, beginFamily, type Factory } from './dispatch.js';
 import { cpuid } from './cpuid.js';
 import { CpuException, generalProtection, invalidOpcode, SIGTRAP, SI_KERNEL, X86_TRAP_BP } from './exceptions.js';
-import { Code } from 'iced-x86';
+import { Code } from './iced.js';
 
 /**
  * syscall: rcx = return rip, r11 = rflags (RF cleared); the kernel runs when the engine exits

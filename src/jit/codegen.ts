@@ -46,7 +46,7 @@ import { readable, writable, lastPage } from './access.js';
 import { layOut, type CaseBody } from './layout.js';
 import './templates-sse.js';
 import './templates-sse-float.js';
-import { Mnemonic } from 'iced-x86';
+import { Mnemonic } from '../cpu/iced.js';
 
 /** What the translator knows about the flags: the last flag writer's operands (JS expressions). */
 export interface FlagInfo {

@@ -10,7 +10,7 @@ import type { CodeCache } from '../cpu/code-cache.js';
 import type { Block } from '../cpu/decode.js';
 import { runBlock, fault } from '../cpu/interpreter.js';
 import { generate, type Region } from './codegen.js';
-import { Mnemonic } from 'iced-x86';
+import { Mnemonic } from '../cpu/iced.js';
 import { JitRuntime } from './runtime.js';
 
 export interface JitOptions {

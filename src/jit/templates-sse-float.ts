@@ -28,7 +28,7 @@
  * operands are read once, before anything else (faults are precise); legacy SSE packed m128
  * operands must be 16-byte aligned (#GP otherwise, like the handler).
  */
-import { Mnemonic } from 'iced-x86';
+import { Mnemonic } from '../cpu/iced.js';
 import type { Insn } from '../cpu/insn.js';
 import { OP_XMM, OP_MEM } from '../cpu/insn.js';
 import { type Gen, emitLightCall, emitHandlerCall, smcCheck } from './codegen.js';

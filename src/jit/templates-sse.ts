@@ -10,7 +10,7 @@
  * Like every template: memory is read (or probed for writing) before any register changes,
  * so a fault leaves the state as it was before the instruction.
  */
-import { Mnemonic } from 'iced-x86';
+import { Mnemonic } from '../cpu/iced.js';
 import type { Insn } from '../cpu/insn.js';
 import { OP_XMM, OP_MEM, OP_GPR, OP_IMM } from '../cpu/insn.js';
 import { type Gen, smcCheck } from './codegen.js';

@@ -8,7 +8,7 @@
  * Every template performs its memory accesses before it assigns registers, so a fault leaves
  * the locals as they were before the instruction (precise faults).
  */
-import { Mnemonic } from 'iced-x86';
+import { Mnemonic } from '../cpu/iced.js';
 import type { Insn } from '../cpu/insn.js';
 import { OP_GPR, OP_MEM, OP_IMM, OP_BRANCH } from '../cpu/insn.js';
 import { ARITH_FLAGS, CF, OF } from '../cpu/flags.js';
@@ -511,7 +511,7 @@ TEMPLATES.set(Mnemonic.Leave, (g, i) => {
   return true;
 });
 
-import { Code } from 'iced-x86';
+import { Code } from '../cpu/iced.js';
 const PUSHQ_IMM8 = Code.Pushq_imm8, PUSHQ_IMM32 = Code.Pushq_imm32, LEAVEQ = Code.Leaveq;
 
 // ------------------------------------------------------------------ setcc / cmovcc

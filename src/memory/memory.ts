@@ -38,8 +38,14 @@ export const PAGE_MAPPED = 16;
 
 export type CodeWriteListener = (page: number) => void;
 
-/** Zeroed guest windows of ended runs (Memory.release), reused by new ones. */
-const SPARE_WINDOWS: ArrayBuffer[] = [];
+/**
+ * Guest windows of ended runs (Memory.release), reused by new ones. `dirty`: the byte ranges
+ * [start, end) that were mapped and may hold data; the Memory that takes the window zeroes them.
+ * Why then and not at release: a process that ends after its run (the CLI) never pays for it,
+ * and zeroing pages the guest mapped but never touched (an 8 MiB stack) makes the host commit
+ * them (10-25 ms of a short run).
+ */
+const SPARE_WINDOWS: { buffer: ArrayBuffer; dirty: number[] }[] = [];
 const MAX_SPARE_WINDOWS = 2;
 
 export class Memory {
@@ -48,6 +54,12 @@ export class Memory {
   readonly dv: DataView;
   /** Per-page protection bits: PROT_* | PAGE_CODE | PAGE_MAPPED. */
   readonly prot: Uint8Array;
+  /**
+   * One flag per 256 pages (1 MiB): some page in it has been mapped since this Memory began.
+   * release() walks only these stretches, not all 2^20 pages of the window (20-30 ms of a short
+   * run's end while the loop was still unoptimised).
+   */
+  private readonly everMapped = new Uint8Array(PAGE_COUNT >>> 8);
   /** release() ran: the buffer belongs to the pool (or to a newer Memory). */
   private released = false;
   /** High half of the last read64 (see class comment). */
@@ -61,8 +73,10 @@ export class Memory {
   codeWritten = false;
 
   constructor() {
-    this.buffer = SPARE_WINDOWS.pop() ?? new ArrayBuffer(WINDOW_SIZE);
+    const spare = SPARE_WINDOWS.pop();
+    this.buffer = spare?.buffer ?? new ArrayBuffer(WINDOW_SIZE);
     this.u8 = new Uint8Array(this.buffer);
+    if (spare) for (let k = 0; k < spare.dirty.length; k += 2) this.u8.fill(0, spare.dirty[k], spare.dirty[k + 1]);
     this.dv = new DataView(this.buffer);
     this.prot = new Uint8Array(PAGE_COUNT);
   }
@@ -212,11 +226,17 @@ export class Memory {
       const keepCode = (old & PAGE_CODE) !== 0 && (prot & PROT_EXEC) !== 0 ? PAGE_CODE : 0;
       if ((old & PAGE_CODE) && !keepCode) { this.codeWritten = true; this.onCodeWrite(p); }
       this.prot[p] = (prot & 7) | PAGE_MAPPED | keepCode;
+      this.everMapped[p >>> 8] = 1;
     }
   }
 
   /** Removes pages from the address space (unmapped: any access faults with SEGV_MAPERR). */
   unmapPages(a: number, len: number): void {
+    this.unmapRange(a, len, null);
+  }
+
+  /** unmapPages, with the byte ranges to zero appended to `dirty` instead of zeroed (non-null). */
+  private unmapRange(a: number, len: number, dirty: number[] | null): void {
     const first = a >>> PAGE_SHIFT;
     const last = (a + len - 1) >>> PAGE_SHIFT;
     // Only pages that were mapped can hold data (stores fault elsewhere), so only they are
@@ -230,7 +250,8 @@ export class Memory {
         this.prot[p] = 0;
         if (run < 0) run = p;
       } else if (run >= 0) {
-        this.u8.fill(0, run * PAGE_SIZE, p * PAGE_SIZE);
+        if (dirty === null) this.u8.fill(0, run * PAGE_SIZE, p * PAGE_SIZE);
+        else dirty.push(run * PAGE_SIZE, p * PAGE_SIZE);
         run = -1;
       }
     }
@@ -238,19 +259,22 @@ export class Memory {
 
   /**
    * Ends this address space and keeps its 4 GiB buffer for the next Memory (run() calls this
-   * when a run ended with nothing still in flight that could write guest memory). Everything is
-   * unmapped (unmapPages): every mapped page is zeroed, so the next guest sees only zeros, as in
-   * a fresh buffer, and every page becomes unmapped in place, so code that still holds this
-   * Memory or its views (a compiled region's `P`) faults instead of touching the buffer's next
-   * owner. Why: every new 4 GiB ArrayBuffer
-   * counts as external memory, and V8 answered each with a full mark-compact ("external memory
-   * pressure", ~20 ms), a third of a short run's time.
+   * when a run ended with nothing still in flight that could write guest memory). Every page
+   * becomes unmapped in place, so code that still holds this Memory or its views (a compiled
+   * region's `P`) faults instead of touching the buffer's next owner, and every page that was
+   * mapped is zeroed by the Memory that takes the window (SPARE_WINDOWS), so the next guest sees
+   * only zeros, as in a fresh buffer. Why reuse: every new 4 GiB ArrayBuffer counts as external
+   * memory, and V8 answered each with a full mark-compact ("external memory pressure", ~20 ms),
+   * a third of a short run's time.
    */
   release(): void {
     if (this.released) return; // a second push would hand one buffer to two address spaces
     this.released = true;
-    this.unmapPages(0, WINDOW_SIZE);
-    if (SPARE_WINDOWS.length < MAX_SPARE_WINDOWS) SPARE_WINDOWS.push(this.buffer);
+    const dirty: number[] = [];
+    for (let k = 0; k < this.everMapped.length; k++) {
+      if (this.everMapped[k] !== 0) this.unmapRange(k * 256 * PAGE_SIZE, 256 * PAGE_SIZE, dirty);
+    }
+    if (SPARE_WINDOWS.length < MAX_SPARE_WINDOWS) SPARE_WINDOWS.push({ buffer: this.buffer, dirty });
   }
 
   /** Marks a page as holding decoded code so that stores to it invalidate. */

@@ -8,7 +8,7 @@
  *
  * Shared by the oracle's generator (test/isa/gen) and `npm run isa-coverage`.
  */
-import { Code, CodeExt, CpuidFeature, EncodingKind, Instruction, OpCodeOperandKind } from 'iced-x86';
+import { Code, CodeExt, CpuidFeature, EncodingKind, Instruction, OpCodeOperandKind } from '../cpu/iced.js';
 
 export const FAMILIES = [
   'alu', 'shift', 'muldiv', 'bit', 'mov', 'stack', 'control', 'string', 'system',

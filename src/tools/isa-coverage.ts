@@ -10,7 +10,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { Code } from 'iced-x86';
+import { Code } from '../cpu/iced.js';
 import { isImplemented, familyOfCode } from '../cpu/dispatch.js';
 import '../cpu/instructions.js';
 import { FAMILIES, baselineCodes } from './isa-baseline.js';

@@ -2,7 +2,7 @@
  * `npm run isa-table`: which iced-x86 Codes the interpreter implements, grouped by the family
  * file that implements them (so "where is shld?" is one lookup).
  */
-import { Code } from 'iced-x86';
+import { Code } from '../cpu/iced.js';
 import '../cpu/instructions.js';
 import { isImplemented, familyOfCode } from '../cpu/dispatch.js';
 

@@ -16,6 +16,9 @@ describe('guest window reuse', () => {
     a.setProt(0x10000, 0x3000, PROT_READ | PROT_WRITE);
     a.write32(0x10ffc, 0x11223344);
     a.write32(0x12000, 0x55667788);
+    // Above 2 GiB, and a store across a 1 MiB boundary (release walks the window by 1 MiB).
+    a.setProt(0xc01ff000, 0x2000, PROT_READ | PROT_WRITE);
+    a.write32(0xc01ffffe, 0x7f7f7f7f);
     a.release();
     expect(() => a.read32(0x10ffc)).toThrow(MemoryFault);
     expect(() => a.write8(0x12000, 1)).toThrow(MemoryFault);
@@ -28,6 +31,8 @@ describe('guest window reuse', () => {
     b.setProt(0x10000, 0x3000, PROT_READ);
     expect(b.read32(0x10ffc)).toBe(0);
     expect(b.read32(0x12000)).toBe(0);
+    b.setProt(0xc01ff000, 0x2000, PROT_READ);
+    expect(b.read32(0xc01ffffe)).toBe(0);
     b.release();
   });
 });
