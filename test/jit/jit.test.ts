@@ -11,7 +11,7 @@ import { assemble, machine, runToTrap, toyKernel, CODE, DATA } from '../helpers/
 import { generate } from '../../src/jit/codegen.js';
 import { formRegion } from '../../src/jit/engine.js';
 import { getRflags } from '../../src/cpu/flags.js';
-import { SIGSEGV, SIGTRAP } from '../../src/cpu/exceptions.js';
+import { SIGFPE, SIGSEGV, SIGTRAP } from '../../src/cpu/exceptions.js';
 import { enterSyscall } from '../../src/cpu/system.js';
 import { RSP } from '../../src/cpu/state.js';
 import { PROT_READ, PROT_WRITE, PROT_EXEC } from '../../src/memory/memory.js';
@@ -192,6 +192,40 @@ describe('precise faults in compiled code', () => {
     expect(a.cpu.fault?.signo).toBe(SIGSEGV);
     expect(b.cpu.fault).toEqual(a.cpu.fault);
     expect(b.cpu.rip).toBe(a.cpu.rip);
+    expect(Array.from(b.cpu.regs)).toEqual(Array.from(a.cpu.regs));
+    expect(getRflags(b.cpu)).toBe(getRflags(a.cpu));
+    expect(b.cpu.icount).toBe(a.cpu.icount);
+    expect(b.engine.stats.blocksCompiled).toBe(1);
+  });
+
+  it('a #XM from an inline SSE divide after register-only instructions (which set no `pc`) reports the divide\'s rip', () => {
+    // Only instructions that can throw record which one is running (codegen.ts isTransfer/callsOut):
+    // the fault must still be attributed to the div, not to the last instruction that set `pc`.
+    const code = build([
+      I.createRegMem(Code.Mov_r64_rm64, R.RBX, mem(R.RSI, 0)),
+      I.createRegU32(Code.Mov_r32_imm32, R.EAX, 100),
+      I.createRegReg(Code.Xor_r32_rm32, R.EDX, R.EDX),
+      I.createRegI32(Code.Add_rm64_imm8, R.RBX, 5),
+      I.createRegI32(Code.Rol_rm32_imm8, R.EAX, 3),
+      // Inline template; with divide-by-zero unmasked its fast path gives way to the handler,
+      // which raises the SIMD floating-point exception (SIGFPE).
+      I.createRegReg(Code.Divsd_xmm_xmmm64, R.XMM0, R.XMM1),
+      I.create(Code.Int3),
+    ]);
+    const run = (threshold: number | null) => {
+      const m = machine(code, threshold === null ? { enabled: false, threshold: 0 } : { enabled: true, threshold });
+      m.cpu.regs[2 * 6] = DATA;
+      m.cpu.mxcsr = 0x1f80 & ~0x200; // ZM clear
+      m.cpu.xmmF64[0] = 1; // xmm0 = 1.0, xmm1 = 0.0
+      runToTrap(m);
+      return m;
+    };
+    const a = run(null), b = run(0);
+    expect(a.cpu.fault?.signo).toBe(SIGFPE);
+    expect(b.cpu.fault).toEqual(a.cpu.fault);
+    expect(b.cpu.rip).toBe(a.cpu.rip);
+    expect(Array.from(code.subarray(a.cpu.rip - CODE, a.cpu.rip - CODE + 3))).toEqual([0xf2, 0x0f, 0x5e]); // at the divsd
+    expect(generate(formRegion(b.cache, b.cache.get(CODE))).source).toContain('.exec(c'); // the template's handler path
     expect(Array.from(b.cpu.regs)).toEqual(Array.from(a.cpu.regs));
     expect(getRflags(b.cpu)).toBe(getRflags(a.cpu));
     expect(b.cpu.icount).toBe(a.cpu.icount);

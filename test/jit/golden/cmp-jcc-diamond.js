@@ -13,11 +13,9 @@ try {
 dispatch: for (;;) switch (S) {
 case 0: { // 0x10000000
 bc++;
-pc = 0;
 t0 = r7l; t1 = r7h; t2 = r6l; t3 = r6h;
 t6 = (t0 >>> 0) - (t2 >>> 0) - 0; t4 = t6 | 0; t5 = (t1 - t3 - (t6 < 0 ? 1 : 0)) | 0;
 fop = 15; fa = t0; fb = t2; fr = t4; fah = t1; fbh = t3; frh = t5;
-pc = 1;
 if (((t1 >>> 0) < (t3 >>> 0) || (t1 === t3 && (t0 >>> 0) < (t2 >>> 0)))) {
 ie = 2; L = 268435488; xs = 0; break dispatch; /*exit*/
 }
@@ -25,7 +23,6 @@ ic += 2; if (ic >= lim) { L = 268435461; xs = -1; break dispatch; } /*fall throu
 }
 case 1: { // 0x10000005
 bc++;
-pc = 1024;
 r0l = 2; r0h = 0;
 pc = 1025;
 R[0] = r0l; R[1] = r0h; R[12] = r6l; R[13] = r6h; R[14] = r7l; R[15] = r7h;

@@ -14,20 +14,16 @@ dispatch: for (;;) switch (S) {
 case 0: { // 0x10000010
 for (;;) {
 bc++;
-pc = 0;
 t0 = r0l; t1 = r1l;
 t2 = (t0 + t1) | 0;
 fop = 6; fa = t0; fb = t1; fr = t2;
 r0l = t2; r0h = 0;
-pc = 1;
 t3 = r1l;
 t4 = (t3 + 1) | 0;
 r1l = t4; r1h = 0;
-pc = 2;
 t5 = r1l; t6 = 100;
 t7 = (t5 - t6) | 0;
 fop = 14; fa = t5; fb = t6; fr = t7;
-pc = 3;
 if (!(t5 === t6)) {
 ic += 4; if (ic >= lim) { L = 268435472; xs = -1; break dispatch; } continue; /*exit*/
 }

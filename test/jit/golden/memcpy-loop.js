@@ -25,22 +25,18 @@ t3 = (r7l >>> 0);
 if ((r7h) !== 0 || t3 > 4294967295) t3 = X.ea(c, r7l, r7h, 0, 0, 1, 0, false, 0, true, false);
 if (((P[t3 >>> 12] & P[(t3 + 7) / 4096 | 0] & 2) | ((P[t3 >>> 12] | P[(t3 + 7) / 4096 | 0]) & 8)) === 2) { DV.setInt32(t3, r0l, true); DV.setInt32(t3 + 4, r0h, true); } else { m.write64(t3, r0l, r0h); sw = true; }
 if (sw) { sw = false; if (m.codeWritten) { ie = 2; L = 268435464; xs = -2; break dispatch; } }
-pc = 2;
 t4 = r6l; t5 = r6h; t6 = 8; t7 = 0;
 t10 = (t4 >>> 0) + (t6 >>> 0) + 0; t8 = t10 | 0; t9 = (t5 + t7 + (t10 > 4294967295 ? 1 : 0)) | 0;
 r6l = t8; r6h = t9;
-pc = 3;
 t11 = r7l; t12 = r7h; t13 = 8; t14 = 0;
 t17 = (t11 >>> 0) + (t13 >>> 0) + 0; t15 = t17 | 0; t16 = (t12 + t14 + (t17 > 4294967295 ? 1 : 0)) | 0;
 fop = 7; fa = t11; fb = t13; fr = t15; fah = t12; fbh = t14; frh = t16;
 r7l = t15; r7h = t16;
-pc = 4;
 t20 = r1l; t21 = r1h;
 t18 = (t20 - 1) | 0; t19 = t20 === 0 ? (t21 - 1) | 0 : t21;
 t22 = ((t16 >>> 0) < (t12 >>> 0) || (t16 === t12 && (t15 >>> 0) < (t11 >>> 0)) ? 1 : 0);
 fop = 31; fa = t20; fb = 1; fr = t18; fah = t21; fbh = 0; frh = t19; fcf = t22;
 r1l = t18; r1h = t19;
-pc = 5;
 if (!((t18 | t19) === 0)) {
 ic += 6; if (ic >= lim) { L = 268435456; xs = -1; break dispatch; } continue; /*exit*/
 }

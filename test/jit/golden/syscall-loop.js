@@ -27,18 +27,15 @@ ic += 2; if (ic >= lim) { L = 268435477; xs = -1; break dispatch; } /*fall throu
 }
 case 1: { // 0x10000015
 bc++;
-pc = 1024;
 t0 = r7l; t1 = r7h; t2 = r0l; t3 = r0h;
 t6 = (t0 >>> 0) + (t2 >>> 0) + 0; t4 = t6 | 0; t5 = (t1 + t3 + (t6 > 4294967295 ? 1 : 0)) | 0;
 fop = 7; fa = t0; fb = t2; fr = t4; fah = t1; fbh = t3; frh = t5;
 r7l = t4; r7h = t5;
-pc = 1025;
 t7 = r2l;
 t8 = (t7 - 1) | 0;
 t9 = ((t5 >>> 0) < (t1 >>> 0) || (t5 === t1 && (t4 >>> 0) < (t0 >>> 0)) ? 1 : 0);
 fop = 30; fa = t7; fb = 1; fr = t8; fcf = t9;
 r2l = t8; r2h = 0;
-pc = 1026;
 if (!(t8 === 0)) {
 ic += 3; if (ic >= lim) { L = 268435472; xs = -1; break dispatch; } S = 0; continue dispatch; /*exit*/
 }
