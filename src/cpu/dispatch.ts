@@ -52,15 +52,17 @@ for (let code = 0; code < CODE_COUNT; code++) {
  * with `^` and a letter, only the names starting with those letters. Why: the 78 families'
  * patterns were each tested against all ~4,900 names, 40-60 ms of every process's start.
  */
-function candidates(re: RegExp): number[] | null {
+export function candidates(re: RegExp): number[] | null {
   const alternatives: string[] = [];
-  let depth = 0, start = 0;
+  let depth = 0, start = 0, inClass = false;
   const src = re.source;
   for (let k = 0; k < src.length; k++) {
     const ch = src[k];
     if (ch === '\\') k++;
-    else if (ch === '(' || ch === '[') depth++;
-    else if (ch === ')' || ch === ']') depth--;
+    else if (inClass) inClass = ch !== ']'; // ( ) | are literal inside [...]
+    else if (ch === '[') inClass = true;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
     else if (ch === '|' && depth === 0) { alternatives.push(src.slice(start, k)); start = k + 1; }
   }
   alternatives.push(src.slice(start));
