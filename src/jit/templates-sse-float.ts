@@ -34,6 +34,7 @@ import { OP_XMM, OP_MEM } from '../cpu/insn.js';
 import { type Gen, emitLightCall, emitHandlerCall, smcCheck } from './codegen.js';
 import { readable } from './access.js';
 import { TEMPLATES } from './templates.js';
+import { source128 } from './templates-sse.js';
 import { MIN_FAST64, MAX_FAST64 } from '../cpu/sse/softfloat.js';
 
 type Op = 'add' | 'sub' | 'mul' | 'div' | 'sqrt';
@@ -215,14 +216,6 @@ function copyLanes(g: Gen, from: string[], to: string[]): void {
   g.emit(t.map((x, k) => `${to[k]} = ${x};`).join(' '));
 }
 
-/** The two int32 lanes of a 64-bit memory operand, read (fast path or m.read32) into temps. */
-function load64(g: Gen, i: Insn): string[] {
-  const a = g.ea(i);
-  const v = [g.t(), g.t()];
-  g.emit(`if (${readable(a, 8)}) { ${v[0]} = DV.getInt32(${a}, true); ${v[1]} = DV.getInt32(${a} + 4, true); }` +
-    ` else { ${v[0]} = m.read64(${a}); ${v[1]} = m.hi; }`);
-  return v;
-}
 
 /** Stores two int32 lanes to a 64-bit memory operand. */
 function store64(g: Gen, i: Insn, lo: string, hi: string): void {
@@ -238,7 +231,7 @@ TEMPLATES.set(Mnemonic.Movsd, (g, i) => {
   if (i.nops !== 2) return false;
   if (i.k0 === OP_XMM && i.k1 === OP_MEM) {
     g.xmm = true;
-    const [lo, hi] = load64(g, i);
+    const [lo, hi] = g.load64(g.ea(i));
     g.emit(`${lane(i.r0, 0)} = ${lo}; ${lane(i.r0, 1)} = ${hi}; ${lane(i.r0, 2)} = 0; ${lane(i.r0, 3)} = 0;`);
     return true;
   }
@@ -260,16 +253,8 @@ function unpack(high: boolean) {
   return (g: Gen, i: Insn): boolean => {
     if (i.nops !== 2 || i.k0 !== OP_XMM) return false;
     g.xmm = true;
-    let src: string[];
-    if (i.k1 === OP_XMM) src = [0, 1, 2, 3].map((k) => lane(i.r1, k));
-    else if (i.k1 === OP_MEM) {
-      const a = g.ea(i);
-      g.emit(`if ((${a} & 15) !== 0) X.misalignedSse();`);
-      const v = [g.t(), g.t(), g.t(), g.t()];
-      g.emit(`if (${readable(a, 16, true)}) { ${v.map((t, k) => `${t} = DV.getInt32(${a} + ${4 * k}, true);`).join(' ')} }` +
-        ` else { ${v.map((t, k) => `${t} = m.read32(${a} + ${4 * k});`).join(' ')} }`);
-      src = v;
-    } else return false;
+    const src = source128(g, i, true);
+    if (src === null) return false;
     const d = [0, 1, 2, 3].map((k) => lane(i.r0, k));
     const from = high ? [d[2], d[3], src[2], src[3]] : [d[0], d[1], src[0], src[1]];
     copyLanes(g, from, d);
@@ -286,7 +271,7 @@ function moveHalf(high: boolean) {
     const k = high ? 2 : 0;
     if (i.k0 === OP_XMM && i.k1 === OP_MEM) {
       g.xmm = true;
-      const [lo, hi] = load64(g, i);
+      const [lo, hi] = g.load64(g.ea(i));
       g.emit(`${lane(i.r0, k)} = ${lo}; ${lane(i.r0, k + 1)} = ${hi};`);
       return true;
     }

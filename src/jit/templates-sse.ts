@@ -18,7 +18,7 @@ import { readable, writable } from './access.js';
 import { TEMPLATES } from './templates.js';
 
 /** The four lanes of operand 1 (xmm register or m128) as JS expressions. */
-function source128(g: Gen, i: Insn, aligned: boolean): string[] | null {
+export function source128(g: Gen, i: Insn, aligned: boolean): string[] | null {
   if (i.k1 === OP_XMM) return [0, 1, 2, 3].map((k) => `XM[${i.r1 * 4 + k}]`);
   if (i.k1 !== OP_MEM) return null;
   const a = g.ea(i);

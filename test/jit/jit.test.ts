@@ -7,7 +7,7 @@ import { describe, it, expect } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Instruction, Code, Register, MemoryOperand } from 'iced-x86';
-import { assemble, machine, runToTrap, toyKernel, CODE, DATA } from '../helpers/machine.js';
+import { assemble, machine, runToTrap, toyKernel, CODE, DATA, type Machine } from '../helpers/machine.js';
 import { generate } from '../../src/jit/codegen.js';
 import { formRegion } from '../../src/jit/engine.js';
 import { getRflags } from '../../src/cpu/flags.js';
@@ -100,8 +100,33 @@ function build(insns: Instruction[]): Uint8Array {
   return out;
 }
 
+/** The interpreter alone (null), or the JIT compiling blocks after `threshold` runs. */
+function engineOpts(threshold: number | null) {
+  return threshold === null ? { enabled: false, threshold: 0 } : { enabled: true, threshold };
+}
+
+/** `code` run to its trap by the interpreter and with every block compiled, each after `prepare`. */
+function interpretedAndCompiled(code: Uint8Array, prepare: (m: Machine) => void): [Machine, Machine] {
+  const run = (threshold: number | null) => {
+    const m = machine(code, engineOpts(threshold));
+    prepare(m);
+    runToTrap(m);
+    return m;
+  };
+  return [run(null), run(0)];
+}
+
+/** The compiled run stopped as the interpreter did: signal, rip, registers, flags, instruction count. */
+function expectSameStop(a: Machine, b: Machine): void {
+  expect(b.cpu.fault).toEqual(a.cpu.fault);
+  expect(b.cpu.rip).toBe(a.cpu.rip);
+  expect(Array.from(b.cpu.regs)).toEqual(Array.from(a.cpu.regs));
+  expect(getRflags(b.cpu)).toBe(getRflags(a.cpu));
+  expect(b.cpu.icount).toBe(a.cpu.icount);
+}
+
 function setup(name: string, threshold: number | null, compiledSyscalls = true) {
-  const m = machine(build(SNIPPETS[name]()), threshold === null ? { enabled: false, threshold: 0 } : { enabled: true, threshold });
+  const m = machine(build(SNIPPETS[name]()), engineOpts(threshold));
   toyKernel(m, compiledSyscalls);
   const regs = m.cpu.regs;
   regs[2 * 6] = DATA; regs[2 * 7] = DATA + 0x400; regs[2 * 1] = 8; // rsi, rdi, rcx for memcpy
@@ -178,23 +203,15 @@ describe('precise faults in compiled code', () => {
       I.createRegReg(Code.Cmp_r32_rm32, R.EAX, R.EAX),
       I.create(Code.Int3),
     ]);
-    const run = (threshold: number | null) => {
-      const m = machine(code, threshold === null ? { enabled: false, threshold: 0 } : { enabled: true, threshold });
+    const [a, b] = interpretedAndCompiled(code, (m) => {
       m.cpu.regs[2 * 6] = DATA;
       m.cpu.regs[2 * 3] = 0xfffffffe; // rbx: the add carries into the high half
-      runToTrap(m);
-      return m;
-    };
-    const a = run(null), b = run(0);
+    });
     // The translation indeed skipped sub's flags and reconstructs them on the fault path.
     const src = generate(formRegion(b.cache, b.cache.get(CODE))).source;
     expect(src).toMatch(/switch \(pc\) \{\ncase 3: c\.fop = 14;/);
     expect(a.cpu.fault?.signo).toBe(SIGSEGV);
-    expect(b.cpu.fault).toEqual(a.cpu.fault);
-    expect(b.cpu.rip).toBe(a.cpu.rip);
-    expect(Array.from(b.cpu.regs)).toEqual(Array.from(a.cpu.regs));
-    expect(getRflags(b.cpu)).toBe(getRflags(a.cpu));
-    expect(b.cpu.icount).toBe(a.cpu.icount);
+    expectSameStop(a, b);
     expect(b.engine.stats.blocksCompiled).toBe(1);
   });
 
@@ -212,23 +229,15 @@ describe('precise faults in compiled code', () => {
       I.createRegReg(Code.Divsd_xmm_xmmm64, R.XMM0, R.XMM1),
       I.create(Code.Int3),
     ]);
-    const run = (threshold: number | null) => {
-      const m = machine(code, threshold === null ? { enabled: false, threshold: 0 } : { enabled: true, threshold });
+    const [a, b] = interpretedAndCompiled(code, (m) => {
       m.cpu.regs[2 * 6] = DATA;
       m.cpu.mxcsr = 0x1f80 & ~0x200; // ZM clear
       m.cpu.xmmF64[0] = 1; // xmm0 = 1.0, xmm1 = 0.0
-      runToTrap(m);
-      return m;
-    };
-    const a = run(null), b = run(0);
+    });
     expect(a.cpu.fault?.signo).toBe(SIGFPE);
-    expect(b.cpu.fault).toEqual(a.cpu.fault);
-    expect(b.cpu.rip).toBe(a.cpu.rip);
     expect(Array.from(code.subarray(a.cpu.rip - CODE, a.cpu.rip - CODE + 3))).toEqual([0xf2, 0x0f, 0x5e]); // at the divsd
     expect(generate(formRegion(b.cache, b.cache.get(CODE))).source).toContain('.exec(c'); // the template's handler path
-    expect(Array.from(b.cpu.regs)).toEqual(Array.from(a.cpu.regs));
-    expect(getRflags(b.cpu)).toBe(getRflags(a.cpu));
-    expect(b.cpu.icount).toBe(a.cpu.icount);
+    expectSameStop(a, b);
     expect(b.engine.stats.blocksCompiled).toBe(1);
   });
 });
@@ -248,7 +257,7 @@ describe('templates whose dead-flags path the ISA goldens cannot reach', () => {
     for (const x of values) {
       for (const y of values) {
         const run = (threshold: number | null) => {
-          const m = machine(code, threshold === null ? { enabled: false, threshold: 0 } : { enabled: true, threshold });
+          const m = machine(code, engineOpts(threshold));
           const set = (r: number, v: bigint) => { const u = BigInt.asUintN(64, v); m.cpu.regs[2 * r] = Number(u & 0xffffffffn) | 0; m.cpu.regs[2 * r + 1] = Number(u >> 32n) | 0; };
           set(0, x); set(3, y); set(2, x * 7n); set(6, y); set(7, BigInt(DATA));
           new DataView(m.mem.u8.buffer).setBigInt64(DATA, x, true);
@@ -280,7 +289,7 @@ describe('bsf with dead flags matches the interpreter', () => {
     for (const x of values) {
       for (const y of values) {
         const run = (threshold: number | null) => {
-          const m = machine(code, threshold === null ? { enabled: false, threshold: 0 } : { enabled: true, threshold });
+          const m = machine(code, engineOpts(threshold));
           const set = (r: number, v: bigint) => { const u = BigInt.asUintN(64, v); m.cpu.regs[2 * r] = Number(u & 0xffffffffn) | 0; m.cpu.regs[2 * r + 1] = Number(u >> 32n) | 0; };
           set(0, 0x1111222233334444n); set(1, 0x5555666677778888n); set(3, x); set(2, y); set(6, x ^ y);
           runToTrap(m);
@@ -306,7 +315,7 @@ describe('bsf with dead flags, then a fault', () => {
     ]);
     for (const x of [0, 8, -1]) {
       const run = (threshold: number | null) => {
-        const m = machine(code, threshold === null ? { enabled: false, threshold: 0 } : { enabled: true, threshold });
+        const m = machine(code, engineOpts(threshold));
         m.cpu.regs[2 * 6] = DATA; m.cpu.regs[2 * 3] = x; m.cpu.regs[2 * 2] = 5; m.cpu.regs[2 * 7] = 9;
         runToTrap(m);
         return m;
@@ -526,7 +535,7 @@ describe('inline SSE floating point and rotates agree with the interpreter', () 
     const values = [0n, 1n, -1n, 0x8000000000000000n, 0x123456789abcdefn, 0xfedcba9876543210n, 0x80000001n];
     for (const x of values) {
       const run = (threshold: number | null) => {
-        const m = machine(code, threshold === null ? { enabled: false, threshold: 0 } : { enabled: true, threshold });
+        const m = machine(code, engineOpts(threshold));
         const set = (r: number, v: bigint) => { const u = BigInt.asUintN(64, v); m.cpu.regs[2 * r] = Number(u & 0xffffffffn) | 0; m.cpu.regs[2 * r + 1] = Number(u >> 32n) | 0; };
         for (const r of [0, 1, 2, 3, 6, 8]) set(r, x * BigInt(r + 1));
         set(7, BigInt(DATA));
@@ -629,7 +638,7 @@ describe('accesses that cross a page boundary', () => {
         expect(b.mem.u8.subarray(DATA, DATA + 0x2000)).toEqual(a.mem.u8.subarray(DATA, DATA + 0x2000));
         expect(b.engine.stats.interpretedInstructions).toBe(0);
         // Into the mapped page: the int3's SIGTRAP; into the unmapped one: SIGSEGV at the access.
-        expect(a.cpu.fault?.signo).toBe(rdi === DATA + 0x1000 ? 5 : 11);
+        expect(a.cpu.fault?.signo).toBe(rdi === DATA + 0x1000 ? SIGTRAP : SIGSEGV);
         if (rdi !== DATA + 0x1000) expect(a.cpu.rip).toBe(CODE);
       }
     });
@@ -667,7 +676,7 @@ describe('conditions on flags another block left', () => {
       for (const x of values) {
         for (const y of values) {
           const run = (threshold: number | null) => {
-            const m = machine(code, threshold === null ? { enabled: false, threshold: 0 } : { enabled: true, threshold });
+            const m = machine(code, engineOpts(threshold));
             const set = (r: number, v: bigint) => { const u = BigInt.asUintN(64, v); m.cpu.regs[2 * r] = Number(u & 0xffffffffn) | 0; m.cpu.regs[2 * r + 1] = Number(u >> 32n) | 0; };
             set(0, x); set(3, y);
             runToTrap(m);
@@ -734,7 +743,7 @@ describe('indirect branches in a region', () => {
       I.createReg(Code.Jmp_rm64, R.RAX),
     ]);
     const run = (threshold: number | null) => {
-      const m = machine(code, threshold === null ? { enabled: false, threshold: 0 } : { enabled: true, threshold });
+      const m = machine(code, engineOpts(threshold));
       runToTrap(m);
       return m;
     };
@@ -798,7 +807,7 @@ describe('native entries (vDSO functions) in a region', () => {
   for (const [name, entry] of [['served', () => served], ['hooked', () => hooked], ['served, storing into the code page', servedStoringIntoCode]] as const) {
     it(`${name}: the same registers, flags and instruction count as the interpreter`, () => {
       const run = (threshold: number | null) => {
-        const m = machine(code, threshold === null ? { enabled: false, threshold: 0 } : { enabled: true, threshold });
+        const m = machine(code, engineOpts(threshold));
         m.mem.setProt(CODE, 0x1000, PROT_READ | PROT_WRITE | PROT_EXEC);
         m.cache.natives.set(NATIVE, entry());
         toyKernel(m, true);
