@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- suite] [-- --quick]`: x64run benchmarks. Suites:
+ * `npm run bench [-- suite] [-- --quick] [-- --rounds=N]`: x64run benchmarks. Suites:
  *
  *   cpu (default)   the CPU kernels in corpus/src/bench (sha256, sieve, n-body, CRC32, qsort of
  *                   1M ints, a bytecode interpreter, matrix multiply, memcpy/memset, string
@@ -14,7 +14,9 @@
  *
  * Emulated runs are timed in-process around run() (the guest's whole life: loading, decoding,
  * compiling and executing); native runs are timed around spawnSync of the same binary with the
- * same arguments (best of 3). Outputs must equal the native ones (the kernels print checksums).
+ * same arguments (best of 3). The cpu suite runs every kernel in each mode once per round
+ * (`--rounds=N`, default 2) and reports each mode's best round. Outputs must equal the native
+ * ones (the kernels print checksums).
  * Timings are measurements of this machine at this moment: they are never asserted in tests.
  */
 import { spawnSync } from 'node:child_process';
@@ -40,6 +42,15 @@ export const KERNELS = [
 ];
 
 const native = process.platform === 'linux' && process.arch === 'x64';
+
+/**
+ * Rounds of the cpu suite (`--rounds=N`; `--quick` runs one). Each mode's figure is its best
+ * round: native times were already the best of 3 spawns, and a single emulated run per mode
+ * left the JIT/native and interpreter/JIT ratios at the mercy of whichever mode ran during one of
+ * this VM's slow spells (up to 2x for seconds, for native code as for x64run). Two rounds keep
+ * the full suite near 15 minutes (the interpreter runs are most of it).
+ */
+const DEFAULT_ROUNDS = 2;
 
 function timeNative(prog, args) {
   let best = Infinity, out = '';
@@ -67,37 +78,55 @@ const f1 = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(
 
 async function cpuSuite(argv) {
   const quick = argv.includes('--quick');
+  const roundsArg = argv.find((a) => a.startsWith('--rounds='));
+  const rounds = roundsArg ? Math.max(1, Number(roundsArg.slice('--rounds='.length)) | 0) : quick ? 1 : DEFAULT_ROUNDS;
   const { run } = await import(path.join(root, 'dist/index.js'));
-  const rows = [];
   const only = argv.filter((a) => !a.startsWith('--'));
-  for (const k of KERNELS) {
-    if (only.length && !only.includes(k.name)) continue;
-    const prog = path.join(root, `corpus/bin/bench-${k.name}-glibc`);
-    const args = quick ? [String(Math.max(1, Math.floor(Number(k.args[0]) / 20)))] : k.args;
-    process.stderr.write(`bench ${k.name} ${args.join(' ')}: `);
-    const nat = native ? timeNative(prog, args) : null;
-    if (nat) process.stderr.write(`native ${f1(nat.ms)} ms, `);
-    const jit = await timeEmulated(run, prog, args, { enabled: true });
-    process.stderr.write(`jit ${f1(jit.ms)} ms, `);
-    const interp = await timeEmulated(run, prog, args, { enabled: false });
-    process.stderr.write(`interpreter ${f1(interp.ms)} ms\n`);
-    for (const [what, r] of [['jit', jit], ['interpreter', interp]]) {
-      if (nat && r.out !== nat.out) throw new Error(`${k.name}: ${what} output ${JSON.stringify(r.out)} != native ${JSON.stringify(nat.out)}`);
+  const kernels = KERNELS.filter((k) => !only.length || only.includes(k.name));
+  const rows = kernels.map((k) => ({
+    name: k.name, args: quick ? [String(Math.max(1, Math.floor(Number(k.args[0]) / 20)))] : k.args,
+    native: [], jit: [], interp: [], insns: 0,
+  }));
+  // Rounds go over all kernels before repeating, so a slow spell of the machine (this VM's
+  // speed swings by up to 2x for seconds at a time) hits one run of each mode, not all of one.
+  for (let round = 0; round < rounds; round++) {
+    for (const row of rows) {
+      const prog = path.join(root, `corpus/bin/bench-${row.name}-glibc`);
+      process.stderr.write(`bench ${row.name} ${row.args.join(' ')}${rounds > 1 ? ` (round ${round + 1}/${rounds})` : ''}: `);
+      const nat = native ? timeNative(prog, row.args) : null;
+      if (nat) process.stderr.write(`native ${f1(nat.ms)} ms, `);
+      const jit = await timeEmulated(run, prog, row.args, { enabled: true });
+      process.stderr.write(`jit ${f1(jit.ms)} ms, `);
+      const interp = await timeEmulated(run, prog, row.args, { enabled: false });
+      process.stderr.write(`interpreter ${f1(interp.ms)} ms\n`);
+      for (const [what, r] of [['jit', jit], ['interpreter', interp]]) {
+        if (nat && r.out !== nat.out) throw new Error(`${row.name}: ${what} output ${JSON.stringify(r.out)} != native ${JSON.stringify(nat.out)}`);
+      }
+      if (nat) row.native.push(nat.ms);
+      row.jit.push(jit.ms);
+      row.interp.push(interp.ms);
+      row.insns = jit.insns;
     }
-    rows.push({ name: k.name, args, native: nat?.ms ?? null, jit: jit.ms, interp: interp.ms, insns: jit.insns, jitStats: jit.stats.jit });
   }
+  const best = (xs) => (xs.length ? Math.min(...xs) : null);
   const lines = [];
   lines.push(`# x64run CPU benchmarks`, '');
-  lines.push(`${new Date().toISOString()} · ${os.cpus()[0]?.model ?? 'cpu'} · Node ${process.version} · ${os.platform()} ${os.arch()}${quick ? ' · quick' : ''}`, '');
+  lines.push(`${new Date().toISOString()} · ${os.cpus()[0]?.model ?? 'cpu'} · Node ${process.version} · ${os.platform()} ${os.arch()}${quick ? ' · quick' : ''} · ${rounds} round${rounds > 1 ? 's' : ''}`, '');
   lines.push('| kernel | args | native ms | JIT ms | interpreter ms | JIT / native | interpreter / JIT | guest instructions | JIT guest MIPS |');
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
-  for (const r of rows) {
+  const table = rows.map((r) => ({ ...r, native: best(r.native), jit: best(r.jit), interp: best(r.interp) }));
+  for (const r of table) {
     lines.push(`| ${r.name} | ${r.args.join(' ')} | ${r.native === null ? 'n/a' : f1(r.native)} | ${f1(r.jit)} | ${f1(r.interp)} | ` +
       `${r.native === null ? 'n/a' : f1(r.jit / r.native)} | ${f1(r.interp / r.jit)} | ${r.insns} | ${f1(r.insns / r.jit / 1000)} |`);
   }
-  const withNative = rows.filter((r) => r.native !== null);
-  lines.push(`| **geometric mean** | | | | | ${withNative.length ? f1(geo(withNative.map((r) => r.jit / r.native))) : 'n/a'} | ${f1(geo(rows.map((r) => r.interp / r.jit)))} | | ${f1(geo(rows.map((r) => r.insns / r.jit / 1000)))} |`);
-  lines.push('', 'Times include loading, decoding and JIT compilation (the whole guest run, in-process); native times are the best of 3 spawns.');
+  const withNative = table.filter((r) => r.native !== null);
+  lines.push(`| **geometric mean** | | | | | ${withNative.length ? f1(geo(withNative.map((r) => r.jit / r.native))) : 'n/a'} | ${f1(geo(table.map((r) => r.interp / r.jit)))} | | ${f1(geo(table.map((r) => r.insns / r.jit / 1000)))} |`);
+  if (rounds > 1) {
+    lines.push('', 'Every run, in round order (ms):', '');
+    lines.push('| kernel | native (best of 3 spawns per round) | JIT | interpreter |', '|---|---|---|---|');
+    for (const r of rows) lines.push(`| ${r.name} | ${r.native.map(f1).join(', ') || 'n/a'} | ${r.jit.map(f1).join(', ')} | ${r.interp.map(f1).join(', ')} |`);
+  }
+  lines.push('', `Times include loading, decoding and JIT compilation (the whole guest run, in-process). Each mode's figure is its best run over ${rounds} round${rounds > 1 ? 's' : ''} (a native run: the best of 3 spawns in each round); ratios are between those best runs.`);
   const text = lines.join('\n') + '\n';
   process.stdout.write(text);
   fs.mkdirSync(path.join(here, 'results'), { recursive: true });
