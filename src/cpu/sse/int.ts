@@ -9,6 +9,17 @@ import { OP_GPR } from '../insn.js';
 import { defMatching, def, beginFamily, type Factory } from '../dispatch.js';
 import { D, S, packed, loadS, loadD, storeD, widthOf, mmxState } from './vec.js';
 import { ea, getGpr, setGpr } from '../operands.js';
+import { mulU32, r64 } from '../int64.js';
+
+/**
+ * Scratch for the lane functions that read their inputs after they start writing D. Handlers
+ * run once per instruction in the interpreter (and for compiled code without a template): a
+ * typed array allocated per call (a slice, a result buffer) made them allocate and free a
+ * backing store each time, and BigInt lanes allocated a heap number per lane (sha256's
+ * vectorised message schedule spent most of its interpreted time there).
+ */
+const T8a = new Uint8Array(16), T8b = new Uint8Array(16);
+const T32 = new Int32Array(16);
 
 const sat8s = (v: number) => (v > 127 ? 127 : v < -128 ? -128 : v);
 const sat8u = (v: number) => (v > 255 ? 255 : v < 0 ? 0 : v);
@@ -34,9 +45,16 @@ function dwords(f: (a: number, b: number) => number): LaneOp {
     for (let k = 0; k < n / 4; k++) D.i32[k] = f(D.i32[k], S.i32[k]);
   };
 }
-function qwords(f: (a: bigint, b: bigint) => bigint): LaneOp {
+/** paddq/psubq: 64-bit lanes as 32-bit halves (the Uint32Array stores wrap modulo 2^32). */
+function qwords(subtract: boolean): LaneOp {
   return (n) => {
-    for (let k = 0; k < n / 8; k++) D.u64[k] = BigInt.asUintN(64, f(D.u64[k], S.u64[k]));
+    const d = D.u32, s = S.u32;
+    for (let k = 0; k < n / 4; k += 2) {
+      const lo = subtract ? d[k] - s[k] : d[k] + s[k];
+      const carry = subtract ? (lo < 0 ? -1 : 0) : (lo > 0xffffffff ? 1 : 0);
+      d[k + 1] = (subtract ? d[k + 1] - s[k + 1] : d[k + 1] + s[k + 1]) + carry;
+      d[k] = lo;
+    }
   };
 }
 
@@ -44,11 +62,11 @@ const ops: [RegExp, LaneOp, { aligned?: boolean; srcBytes?: (w: number) => numbe
   [/^Paddb_/, bytes((a, b) => a + b)],
   [/^Paddw_/, words((a, b) => a + b)],
   [/^Paddd_/, dwords((a, b) => (a + b) | 0)],
-  [/^Paddq_/, qwords((a, b) => a + b)],
+  [/^Paddq_/, qwords(false)],
   [/^Psubb_/, bytes((a, b) => a - b)],
   [/^Psubw_/, words((a, b) => a - b)],
   [/^Psubd_/, dwords((a, b) => (a - b) | 0)],
-  [/^Psubq_/, qwords((a, b) => a - b)],
+  [/^Psubq_/, qwords(true)],
   [/^Paddsb_/, bytes((a, b) => sat8s(a + b), true)],
   [/^Paddsw_/, words((a, b) => sat16s(a + b), true)],
   [/^Paddusb_/, bytes((a, b) => sat8u(a + b))],
@@ -77,18 +95,21 @@ const ops: [RegExp, LaneOp, { aligned?: boolean; srcBytes?: (w: number) => numbe
   [/^Pmulhw_/, words((a, b) => (a * b) >> 16, true)],
   [/^Pmulhuw_/, words((a, b) => (a * b) >>> 16)],
   [/^Pmuludq_/, (n) => {
-    for (let k = 0; k < n / 8; k++) D.u64[k] = BigInt(D.u32[2 * k]) * BigInt(S.u32[2 * k]);
+    for (let k = 0; k < n / 8; k++) {
+      D.i32[2 * k] = mulU32(D.i32[2 * k], S.i32[2 * k]);
+      D.i32[2 * k + 1] = r64.hi;
+    }
   }],
   [/^Pmaddwd_/, (n) => {
-    const r = new Int32Array(4);
-    for (let k = 0; k < n / 4; k++) r[k] = (D.i16[2 * k] * S.i16[2 * k] + D.i16[2 * k + 1] * S.i16[2 * k + 1]) | 0;
-    for (let k = 0; k < n / 4; k++) D.i32[k] = r[k];
+    for (let k = 0; k < n / 4; k++) T32[k] = (D.i16[2 * k] * S.i16[2 * k] + D.i16[2 * k + 1] * S.i16[2 * k + 1]) | 0;
+    for (let k = 0; k < n / 4; k++) D.i32[k] = T32[k];
   }],
   [/^Psadbw_/, (n) => {
     for (let q = 0; q < n / 8; q++) {
       let sum = 0;
       for (let k = 0; k < 8; k++) sum += Math.abs(D.u8[q * 8 + k] - S.u8[q * 8 + k]);
-      D.u64[q] = BigInt(sum);
+      D.u32[2 * q] = sum;
+      D.u32[2 * q + 1] = 0;
     }
   }],
   // Packs: destination lanes first, then source lanes (SDM PACKSSWB).
@@ -121,7 +142,7 @@ const shiftsByReg: [RegExp, LaneOp][] = [
 
 function pack(n: number, from: number, sat: (v: number) => number, _signed: boolean): void {
   const lanes = n / from; // lanes per operand
-  const out = new Int32Array(lanes * 2);
+  const out = T32;
   for (let k = 0; k < lanes; k++) out[k] = sat(from === 2 ? D.i16[k] : D.i32[k]);
   for (let k = 0; k < lanes; k++) out[lanes + k] = sat(from === 2 ? S.i16[k] : S.i32[k]);
   for (let k = 0; k < lanes * 2; k++) {
@@ -130,7 +151,9 @@ function pack(n: number, from: number, sat: (v: number) => number, _signed: bool
 }
 
 function unpack(n: number, size: number, high: boolean): void {
-  const d = D.u8.slice(0, n), s = S.u8.slice(0, n);
+  const d = T8a, s = T8b;
+  d.set(D.u8);
+  s.set(S.u8);
   const base = high ? n / 2 : 0;
   const count = n / 2 / size;
   for (let k = 0; k < count; k++) {
@@ -150,9 +173,17 @@ function shiftLanes(n: number, size: number, kind: 'l' | 'r' | 'a', cnt: number)
   const bits = size * 8;
   for (let k = 0; k < n / size; k++) {
     if (size === 8) {
-      const v = D.u64[k];
-      if (kind === 'l') D.u64[k] = cnt >= 64 ? 0n : BigInt.asUintN(64, v << BigInt(cnt));
-      else D.u64[k] = cnt >= 64 ? 0n : v >> BigInt(cnt);
+      // As 32-bit halves (JavaScript shifts count modulo 32, hence the cases). psllq/psrlq only:
+      // SSE2 has no arithmetic 64-bit shift.
+      let lo = D.u32[2 * k], hi = D.u32[2 * k + 1];
+      if (cnt >= 64) lo = hi = 0;
+      else if (cnt >= 32) {
+        if (kind === 'l') { hi = lo << (cnt - 32); lo = 0; } else { lo = hi >>> (cnt - 32); hi = 0; }
+      } else if (cnt > 0) {
+        if (kind === 'l') { hi = (hi << cnt) | (lo >>> (32 - cnt)); lo <<= cnt; } else { lo = (lo >>> cnt) | (hi << (32 - cnt)); hi >>>= cnt; }
+      }
+      D.u32[2 * k] = lo;
+      D.u32[2 * k + 1] = hi;
     } else if (size === 4) {
       const v = D.i32[k];
       if (kind === 'l') D.i32[k] = cnt >= 32 ? 0 : v << cnt;
@@ -188,7 +219,8 @@ function byteShift(left: boolean): Factory {
   return () => (c, i) => {
     loadD(c, i);
     const cnt = i.imm & 0xff;
-    const src = D.u8.slice();
+    const src = T8a;
+    src.set(D.u8);
     for (let k = 0; k < 16; k++) {
       const from = left ? k - cnt : k + cnt;
       D.u8[k] = from >= 0 && from < 16 ? src[from] : 0;
