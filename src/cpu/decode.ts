@@ -17,8 +17,18 @@ import type { Memory } from '../memory/memory.js';
 import { PAGE_SHIFT, PAGE_SIZE, PROT_EXEC } from '../memory/memory.js';
 import { MemoryFault } from '../memory/fault.js';
 
-/** Upper bound on instructions per block (keeps budget checks and invalidation granular). */
-export const MAX_BLOCK_INSNS = 128;
+/**
+ * Upper bound on instructions per block: keeps budget checks and invalidation granular, and
+ * bounds the size of what the JIT hands to V8. TurboFan's compile time grows faster than the
+ * function (engine.ts MAX_REGION_BLOCKS), and a block runs unoptimised until it is done: sha256's
+ * vectorised byte swap, one straight line of SSE code cut at 128 instructions, made a 37 KB
+ * region that TurboFan took 225 ms to optimise. Cut at 48 it is three blocks, optimised sooner:
+ * bench-sha256 was faster in 15 of 18 rounds of three concurrent A/Bs (medians 0.89, 1.07 and
+ * 0.90; this VM's noise is +-15%). No
+ * other kernel or library workload runs a block longer than 48 instructions more than 41 times,
+ * so for them only the interpreter sees the extra block ends.
+ */
+export const MAX_BLOCK_INSNS = 48;
 
 /** Register classification: REG_KIND[reg] = operand kind, REG_NUM[reg] = our register number. */
 const REG_KIND = new Uint8Array(256);
