@@ -24,9 +24,9 @@ import { MemoryFault } from '../memory/fault.js';
  * vectorised byte swap, one straight line of SSE code cut at 128 instructions, made a 37 KB
  * region that TurboFan took 225 ms to optimise. Cut at 48 it is three blocks, optimised sooner:
  * bench-sha256 was faster in 15 of 18 rounds of three concurrent A/Bs (medians 0.89, 1.07 and
- * 0.90; this VM's noise is +-15%). No
- * other kernel or library workload runs a block longer than 48 instructions more than 41 times,
- * so for them only the interpreter sees the extra block ends.
+ * 0.90; this VM's noise is +-15%). No other kernel or library workload runs a block longer
+ * than 48 instructions more than 41 times, so for them only the interpreter sees the extra block
+ * ends.
  */
 export const MAX_BLOCK_INSNS = 48;
 

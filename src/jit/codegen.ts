@@ -406,10 +406,13 @@ const SHIFTS = new Set([Mnemonic.Shl, Mnemonic.Sal, Mnemonic.Shr, Mnemonic.Sar, 
 function isTransfer(i: Insn): boolean {
   return i.mnemonic === Mnemonic.Ret || i.mnemonic === Mnemonic.Jmp || i.mnemonic === Mnemonic.Call;
 }
+/** A call in generated code (a name or member chain followed by `(`), not a keyword. */
+const CALL = /(?<![\w$])(?!if\b|for\b|while\b|switch\b)[\w$.\]\[]+\s*\(/;
+const MATH_CALL = /Math\.\w+\(/g;
 /** Some line of out[from..] calls a function other than Math's (which cannot throw). */
 function callsOut(out: string[], from: number): boolean {
   for (let k = from; k < out.length; k++) {
-    if (/(?<![\w$])(?!if\b|for\b|while\b|switch\b)[\w$.\]\[]+\s*\(/.test(out[k].replace(/Math\.\w+\(/g, ''))) return true;
+    if (CALL.test(out[k].replace(MATH_CALL, ''))) return true;
   }
   return false;
 }

@@ -9,13 +9,14 @@ import { OP_GPR } from '../insn.js';
 import { defMatching, def, beginFamily, type Factory } from '../dispatch.js';
 import { D, S, packed, loadS, loadD, storeD, widthOf, mmxState } from './vec.js';
 import { ea, getGpr, setGpr } from '../operands.js';
-import { mulU32, r64 } from '../int64.js';
+import { add64, sub64, shl64, shr64, mulU32, r64 } from '../int64.js';
 
 /**
  * Scratch for the lane functions that read their inputs after they start writing D. Handlers
  * run once per instruction in the interpreter (and for compiled code without a template): a
  * typed array allocated per call (a slice, a result buffer) made them allocate and free a
- * backing store each time, and BigInt lanes allocated a heap object per lane (sha256's
+ * backing store each time, and BigInt lanes allocated a heap object per lane (64-bit lanes now
+ * use int64.ts's arithmetic on int32 halves) (sha256's
  * vectorised byte swap of each block, interpreted until it is hot: CreateTypedArray and slice
  * were ~5% of the main thread over its first 30 iterations).
  */
@@ -46,15 +47,13 @@ function dwords(f: (a: number, b: number) => number): LaneOp {
     for (let k = 0; k < n / 4; k++) D.i32[k] = f(D.i32[k], S.i32[k]);
   };
 }
-/** paddq/psubq: 64-bit lanes as 32-bit halves (the Uint32Array stores wrap modulo 2^32). */
-function qwords(subtract: boolean): LaneOp {
+/** paddq/psubq: 64-bit lanes as int32 halves, with int64.ts's arithmetic. */
+function qwords(f: typeof add64): LaneOp {
   return (n) => {
-    const d = D.u32, s = S.u32;
+    const d = D.i32, s = S.i32;
     for (let k = 0; k < n / 4; k += 2) {
-      const lo = subtract ? d[k] - s[k] : d[k] + s[k];
-      const carry = subtract ? (lo < 0 ? -1 : 0) : (lo > 0xffffffff ? 1 : 0);
-      d[k + 1] = (subtract ? d[k + 1] - s[k + 1] : d[k + 1] + s[k + 1]) + carry;
-      d[k] = lo;
+      d[k] = f(d[k], d[k + 1], s[k], s[k + 1]);
+      d[k + 1] = r64.hi;
     }
   };
 }
@@ -63,11 +62,11 @@ const ops: [RegExp, LaneOp, { aligned?: boolean; srcBytes?: (w: number) => numbe
   [/^Paddb_/, bytes((a, b) => a + b)],
   [/^Paddw_/, words((a, b) => a + b)],
   [/^Paddd_/, dwords((a, b) => (a + b) | 0)],
-  [/^Paddq_/, qwords(false)],
+  [/^Paddq_/, qwords(add64)],
   [/^Psubb_/, bytes((a, b) => a - b)],
   [/^Psubw_/, words((a, b) => a - b)],
   [/^Psubd_/, dwords((a, b) => (a - b) | 0)],
-  [/^Psubq_/, qwords(true)],
+  [/^Psubq_/, qwords(sub64)],
   [/^Paddsb_/, bytes((a, b) => sat8s(a + b), true)],
   [/^Paddsw_/, words((a, b) => sat16s(a + b), true)],
   [/^Paddusb_/, bytes((a, b) => sat8u(a + b))],
@@ -174,17 +173,10 @@ function shiftLanes(n: number, size: number, kind: 'l' | 'r' | 'a', cnt: number)
   const bits = size * 8;
   for (let k = 0; k < n / size; k++) {
     if (size === 8) {
-      // As 32-bit halves (JavaScript shifts count modulo 32, hence the cases). psllq/psrlq only:
-      // SSE2 has no arithmetic 64-bit shift.
-      let lo = D.u32[2 * k], hi = D.u32[2 * k + 1];
-      if (cnt >= 64) lo = hi = 0;
-      else if (cnt >= 32) {
-        if (kind === 'l') { hi = lo << (cnt - 32); lo = 0; } else { lo = hi >>> (cnt - 32); hi = 0; }
-      } else if (cnt > 0) {
-        if (kind === 'l') { hi = (hi << cnt) | (lo >>> (32 - cnt)); lo <<= cnt; } else { lo = (lo >>> cnt) | (hi << (32 - cnt)); hi >>>= cnt; }
-      }
-      D.u32[2 * k] = lo;
-      D.u32[2 * k + 1] = hi;
+      // As int32 halves (psllq/psrlq only: SSE2 has no arithmetic 64-bit shift).
+      const lo = D.i32[2 * k], hi = D.i32[2 * k + 1];
+      D.i32[2 * k] = cnt >= 64 ? 0 : kind === 'l' ? shl64(lo, hi, cnt) : shr64(lo, hi, cnt);
+      D.i32[2 * k + 1] = cnt >= 64 ? 0 : r64.hi;
     } else if (size === 4) {
       const v = D.i32[k];
       if (kind === 'l') D.i32[k] = cnt >= 32 ? 0 : v << cnt;
