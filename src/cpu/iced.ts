@@ -10,8 +10,30 @@
  */
 import { createRequire } from 'node:module';
 import type * as Iced from 'iced-x86';
+import { keepMemoryAttached } from './iced-wasm-memory.js';
 
-const iced = createRequire(import.meta.url)('iced-x86') as typeof Iced;
+/**
+ * Loads iced-x86 with its WebAssembly memory kept from detaching (iced-wasm-memory.ts: a
+ * detach anywhere in the process slows every typed-array access of the emulator).
+ */
+function loadIced(): typeof Iced {
+  const OriginalModule = WebAssembly.Module;
+  // iced's glue (wasm-bindgen, Node target) compiles its .wasm with `new WebAssembly.Module(bytes)`
+  // when it is required: the bytes pass through here, once.
+  const Patched = function (bytes: BufferSource) {
+    const view = ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes);
+    return new OriginalModule(keepMemoryAttached(view) as Uint8Array<ArrayBuffer>);
+  } as unknown as typeof WebAssembly.Module;
+  Object.setPrototypeOf(Patched, OriginalModule);
+  (WebAssembly as { Module: typeof WebAssembly.Module }).Module = Patched;
+  try {
+    return createRequire(import.meta.url)('iced-x86') as typeof Iced;
+  } finally {
+    (WebAssembly as { Module: typeof WebAssembly.Module }).Module = OriginalModule;
+  }
+}
+
+const iced = loadIced();
 
 export const Code = iced.Code;
 export type Code = Iced.Code;
