@@ -32,9 +32,8 @@ import { Mnemonic } from '../cpu/iced.js';
 import type { Insn } from '../cpu/insn.js';
 import { OP_XMM, OP_MEM } from '../cpu/insn.js';
 import { type Gen, emitLightCall, emitHandlerCall, smcCheck } from './codegen.js';
-import { readable } from './access.js';
+import { readable, writable } from './access.js';
 import { TEMPLATES } from './templates.js';
-import { source128 } from './templates-sse.js';
 import { MIN_FAST64, MAX_FAST64 } from '../cpu/sse/softfloat.js';
 
 type Op = 'add' | 'sub' | 'mul' | 'div' | 'sqrt';
@@ -209,40 +208,49 @@ TEMPLATES.set(Mnemonic.Ucomiss, compare(false));
 TEMPLATES.set(Mnemonic.Comiss, compare(false));
 
 // ------------------------------------------------------------------ double-lane moves (bit copies)
+//
+// These move whole 64-bit lanes through the Float64 view (`XF`, two per register), like
+// move128 in templates-sse.ts: the arithmetic above reads its operands through that view, and
+// a double read right after two int32 stores to the same 8 bytes (which is what moving the lane
+// through `XM` did) cannot be forwarded from the store buffer: the CPU stalls until the stores
+// retire. n-body moves every operand this way (movsd loads, unpcklpd/unpckhpd broadcasts).
+// Bits are kept as they are, NaN payloads included (see move128). The slow paths (a page
+// boundary, a fault, a store into code) go through int32 lanes and Memory's methods.
 
-/** Copies int32 lanes through temps (all read before any is written). */
-function copyLanes(g: Gen, from: string[], to: string[]): void {
-  const t = from.map((x) => { const n = g.t(); g.emit(`${n} = ${x};`); return n; });
-  g.emit(t.map((x, k) => `${to[k]} = ${x};`).join(' '));
+/** XF index of 64-bit lane `k` (0 or 1) of xmm register `r`. */
+const half = (r: number, k: number) => `XF[${r * 2 + k}]`;
+
+/** Loads 8 bytes as a double into a fresh temp (bit copy): reads once, may fault. */
+function loadDouble(g: Gen, a: string): string {
+  const d = g.f();
+  g.emit(`${d} = ${readable(a, 8)} ? DV.getFloat64(${a}, true) : X.readF64(${a});`);
+  return d;
 }
 
-
-/** Stores two int32 lanes to a 64-bit memory operand. */
-function store64(g: Gen, i: Insn, lo: string, hi: string): void {
+/** Stores 64-bit lane `k` of register `r` to memory. */
+function storeDouble(g: Gen, i: Insn, r: number, k: number): void {
   const a = g.ea(i);
-  g.store64(a, lo, hi);
+  g.emit(`if (${writable(a, 8)}) DV.setFloat64(${a}, ${half(r, k)}, true); else { m.write64(${a}, XM[${r * 4 + 2 * k}], XM[${r * 4 + 2 * k + 1}]); sw = true; }`);
+  g.stores = true;
   smcCheck(g, i.next, g.k);
 }
 
-const lane = (r: number, k: number) => `XM[${r * 4 + k}]`;
-
-/** movsd (SSE2): xmm <- m64 zeroes lanes 2-3; xmm <- xmm copies lanes 0-1; m64 <- xmm. The string movsd has no XMM operand. */
+/** movsd (SSE2): xmm <- m64 zeroes the upper lane; xmm <- xmm copies the low lane; m64 <- xmm. The string movsd has no XMM operand. */
 TEMPLATES.set(Mnemonic.Movsd, (g, i) => {
   if (i.nops !== 2) return false;
+  g.xmm = true;
+  g.xmmFloat = true;
   if (i.k0 === OP_XMM && i.k1 === OP_MEM) {
-    g.xmm = true;
-    const [lo, hi] = g.load64(g.ea(i));
-    g.emit(`${lane(i.r0, 0)} = ${lo}; ${lane(i.r0, 1)} = ${hi}; ${lane(i.r0, 2)} = 0; ${lane(i.r0, 3)} = 0;`);
+    const d = loadDouble(g, g.ea(i));
+    g.emit(`${half(i.r0, 0)} = ${d}; ${half(i.r0, 1)} = 0;`);
     return true;
   }
   if (i.k0 === OP_XMM && i.k1 === OP_XMM) {
-    g.xmm = true;
-    if (i.r0 !== i.r1) g.emit(`${lane(i.r0, 0)} = ${lane(i.r1, 0)}; ${lane(i.r0, 1)} = ${lane(i.r1, 1)};`);
+    if (i.r0 !== i.r1) g.emit(`${half(i.r0, 0)} = ${half(i.r1, 0)};`);
     return true;
   }
   if (i.k0 === OP_MEM && i.k1 === OP_XMM) {
-    g.xmm = true;
-    store64(g, i, lane(i.r1, 0), lane(i.r1, 1));
+    storeDouble(g, i, i.r1, 0);
     return true;
   }
   return false;
@@ -251,13 +259,21 @@ TEMPLATES.set(Mnemonic.Movsd, (g, i) => {
 /** unpcklpd: dst = [dst.lo, src.lo]; unpckhpd: dst = [dst.hi, src.hi] (m128 aligned). */
 function unpack(high: boolean) {
   return (g: Gen, i: Insn): boolean => {
-    if (i.nops !== 2 || i.k0 !== OP_XMM) return false;
+    if (i.nops !== 2 || i.k0 !== OP_XMM || (i.k1 !== OP_XMM && i.k1 !== OP_MEM)) return false;
     g.xmm = true;
-    const src = source128(g, i, true);
-    if (src === null) return false;
-    const d = [0, 1, 2, 3].map((k) => lane(i.r0, k));
-    const from = high ? [d[2], d[3], src[2], src[3]] : [d[0], d[1], src[0], src[1]];
-    copyLanes(g, from, d);
+    g.xmmFloat = true;
+    const k = high ? 1 : 0;
+    let src: string;
+    if (i.k1 === OP_XMM) {
+      src = g.f();
+      g.emit(`${src} = ${half(i.r1, k)};`);
+    } else {
+      const a = g.ea(i);
+      g.emit(`if ((${a} & 15) !== 0) X.misalignedSse();`);
+      src = loadDouble(g, k ? `${a} + 8` : a);
+    }
+    if (high) g.emit(`${half(i.r0, 0)} = ${half(i.r0, 1)};`);
+    g.emit(`${half(i.r0, 1)} = ${src};`);
     return true;
   };
 }
@@ -268,16 +284,18 @@ TEMPLATES.set(Mnemonic.Unpckhpd, unpack(true));
 function moveHalf(high: boolean) {
   return (g: Gen, i: Insn): boolean => {
     if (i.nops !== 2) return false;
-    const k = high ? 2 : 0;
+    const k = high ? 1 : 0;
     if (i.k0 === OP_XMM && i.k1 === OP_MEM) {
       g.xmm = true;
-      const [lo, hi] = g.load64(g.ea(i));
-      g.emit(`${lane(i.r0, k)} = ${lo}; ${lane(i.r0, k + 1)} = ${hi};`);
+      g.xmmFloat = true;
+      const d = loadDouble(g, g.ea(i));
+      g.emit(`${half(i.r0, k)} = ${d};`);
       return true;
     }
     if (i.k0 === OP_MEM && i.k1 === OP_XMM) {
       g.xmm = true;
-      store64(g, i, lane(i.r1, k), lane(i.r1, k + 1));
+      g.xmmFloat = true;
+      storeDouble(g, i, i.r1, k);
       return true;
     }
     return false; // movhlps/movlhps (register forms) have their own mnemonics; anything else: the handler
