@@ -44,6 +44,7 @@ import { ONLY_FLAGS_WRITTEN } from '../cpu/bit.js';
 import { TEMPLATES, type Template } from './templates.js';
 import { readable, writable, lastPage } from './access.js';
 import { layOut, type CaseBody } from './layout.js';
+import { XmmLocals } from './xmm-locals.js';
 import './templates-sse.js';
 import './templates-sse-float.js';
 import { Mnemonic } from '../cpu/iced.js';
@@ -119,7 +120,27 @@ export class Gen {
   constructor(readonly region: Region) {}
 
   emit(s: string): void {
+    this.xf.seen(s);
     this.out.push(s);
+  }
+
+  /** Double lanes of XMM registers kept in locals within the block (xmm-locals.ts). */
+  readonly xf = new XmmLocals();
+
+  /** 64-bit lane `lane` of the XMM file (XF index: 2 per register) as a double temp. */
+  readXF(lane: number): string {
+    const have = this.xf.get(lane);
+    if (have !== undefined) return have;
+    const d = this.f();
+    this.emit(`${d} = XF[${lane}];`);
+    this.xf.set(lane, d);
+    return d;
+  }
+
+  /** Stores the double temp `d` to XMM lane `lane`; `d` keeps the value for the rest of the block. */
+  writeXF(lane: number, d: string): void {
+    this.emit(`XF[${lane}] = ${d};`);
+    this.xf.set(lane, d);
   }
 
   t(): string {
@@ -461,6 +482,7 @@ export function generate(region: Region): Compiled {
     g.pendingFault = null;
     g.lastTransfer = null;
     g.newBlockTemps();
+    g.xf.clear();
     const insns = block.insns;
     const n = insns.length;
     const tpls = insns.map((i) => TEMPLATES.get(i.mnemonic));
@@ -480,11 +502,11 @@ export function generate(region: Region): Compiled {
       if (tpl) {
         const mark = g.out.length;
         const saved: FlagInfo | null = g.flags;
-        const savedPending: string | null = g.pendingFault, savedRecords = g.faultRecords.length;
+        const savedPending: string | null = g.pendingFault, savedRecords = g.faultRecords.length, savedXf = g.xf.snapshot();
         g.emit(`pc = ${g.pcOf(k)};`);
         if (mayFault(i) || isTransfer(i)) g.faultSite(k);
         done = tpl(g, i, k === n - 1);
-        if (!done) { g.out.length = mark; g.flags = saved; g.pendingFault = savedPending; g.faultRecords.length = savedRecords; }
+        if (!done) { g.out.length = mark; g.flags = saved; g.pendingFault = savedPending; g.faultRecords.length = savedRecords; g.xf.restore(savedXf); }
         else if (!mayFault(i) && !isTransfer(i) && !callsOut(g.out, mark + 1)) {
           g.out.splice(mark, 1); // cannot throw: no `pc`
           const lt = g.lastTransfer as Gen['lastTransfer']; // (set by templates: not narrowed to null)

@@ -90,10 +90,17 @@ function arith(op: Op, pd: boolean, scalar: boolean) {
     const per = pd ? 2 : 4; // lanes per register in the view
     const N = pd ? normal64 : normal32;
     const ND = pd ? notDenormal64 : notDenormal32;
+    // Double lanes come from (and go to) the block's locals where it has them (Gen.readXF).
+    const lane = (r: number, k: number): string => {
+      if (pd) return g.readXF(r * 2 + k);
+      const t = g.f();
+      g.emit(`${t} = XS[${r * 4 + k}];`);
+      return t;
+    };
     const b = i.k1 === OP_XMM
-      ? Array.from({ length: n }, (_, k) => { const t = g.f(); g.emit(`${t} = ${V}[${i.r1 * per + k}];`); return t; })
+      ? Array.from({ length: n }, (_, k) => lane(i.r1, k))
       : loadLanes(g, i, n, pd ? 8 : 4, !scalar);
-    const a = Array.from({ length: n }, (_, k) => { const t = g.f(); g.emit(`${t} = ${V}[${i.r0 * per + k}];`); return t; });
+    const a = Array.from({ length: n }, (_, k) => lane(i.r0, k));
     const r = a.map((x, k) => {
       const t = g.f();
       const e = EXPR[op](x, b[k]);
@@ -111,9 +118,17 @@ function arith(op: Op, pd: boolean, scalar: boolean) {
     // Last: PE already set, or the exactness test could tell for every lane (it sets PE for a
     // rounded one).
     checks.push(`((c.mxcsr & 0x20) !== 0 || (${a.map((x, k) => exactOrPE(op, pd, x, b[k], r[k])).join(' && ')}))`);
+    const kept = g.xf.snapshot();
     g.emit(`if (${checks.join(' && ')}) { ${r.map((t, k) => `${V}[${i.r0 * per + k}] = ${t};`).join(' ')} } else {`);
     emitLightCall(g, i, g.k);
+    // The result temps hold the destination lanes on both paths from here on.
+    if (pd) g.emit(r.map((t, k) => `${t} = XF[${i.r0 * 2 + k}];`).join(' '));
     g.emit('}');
+    // The handler writes nothing but the destination (and MXCSR): the other lanes' locals still
+    // hold their values on both paths.
+    g.xf.restore(kept);
+    if (pd) r.forEach((t, k) => g.xf.set(i.r0 * 2 + k, t));
+    else g.xf.forget(i.r0);
     return true;
   };
 }
@@ -177,12 +192,15 @@ function compare(pd: boolean) {
     if (i.nops !== 2 || i.k0 !== OP_XMM || (i.k1 !== OP_XMM && i.k1 !== OP_MEM)) return false;
     g.xmm = true;
     g.xmmFloat = true;
-    const V = pd ? 'XF' : 'XS', per = pd ? 2 : 4, N = pd ? notDenormal64 : notDenormal32;
-    let b: string;
-    if (i.k1 === OP_XMM) { b = g.f(); g.emit(`${b} = ${V}[${i.r1 * per}];`); }
-    else b = loadLanes(g, i, 1, pd ? 8 : 4, false)[0];
-    const a = g.f(), bits = g.t();
-    g.emit(`${a} = ${V}[${i.r0 * per}];`);
+    const N = pd ? notDenormal64 : notDenormal32;
+    const lane0 = (r: number): string => {
+      if (pd) return g.readXF(r * 2);
+      const t = g.f();
+      g.emit(`${t} = XS[${r * 4}];`);
+      return t;
+    };
+    const b = i.k1 === OP_XMM ? lane0(i.r1) : loadLanes(g, i, 1, pd ? 8 : 4, false)[0];
+    const a = lane0(i.r0), bits = g.t();
     const live = g.flagsLive(0x8d5);
     g.emit(`if (${N(a)} && ${N(b)}) {`);
     g.emit(`${bits} = ${a} < ${b} ? 1 : ${a} === ${b} ? 0x40 : 0;`);
@@ -192,10 +210,12 @@ function compare(pd: boolean) {
       g.flagsAssigned.add('fop');
       g.emit(`frf = (frf & ~0x8d5) | ${bits}; fop = 0;`);
     }
+    const kept = g.xf.snapshot();
     g.emit('} else {');
     emitHandlerCall(g, i, g.k);
     g.emit(`${bits} = frf & 0x8d5;`);
     g.emit('}');
+    g.xf.restore(kept); // the handler writes only RFLAGS and MXCSR
     // A later fault in the block must still see these flags in the Cpu.
     g.pendingFault = live ? null : `c.rflags = (c.rflags & ~0x8d5) | ${bits}; c.fop = 0;`;
     g.flags = { kind: 'bits', size: 4, a: bits, b: bits, r: bits };
@@ -230,7 +250,8 @@ function loadDouble(g: Gen, a: string): string {
 /** Stores 64-bit lane `k` of register `r` to memory. */
 function storeDouble(g: Gen, i: Insn, r: number, k: number): void {
   const a = g.ea(i);
-  g.emit(`if (${writable(a, 8)}) DV.setFloat64(${a}, ${half(r, k)}, true); else { m.write64(${a}, XM[${r * 4 + 2 * k}], XM[${r * 4 + 2 * k + 1}]); sw = true; }`);
+  const v = g.readXF(r * 2 + k);
+  g.emit(`if (${writable(a, 8)}) DV.setFloat64(${a}, ${v}, true); else { m.write64(${a}, XM[${r * 4 + 2 * k}], XM[${r * 4 + 2 * k + 1}]); sw = true; }`);
   g.stores = true;
   smcCheck(g, i.next, g.k);
 }
@@ -242,11 +263,12 @@ TEMPLATES.set(Mnemonic.Movsd, (g, i) => {
   g.xmmFloat = true;
   if (i.k0 === OP_XMM && i.k1 === OP_MEM) {
     const d = loadDouble(g, g.ea(i));
-    g.emit(`${half(i.r0, 0)} = ${d}; ${half(i.r0, 1)} = 0;`);
+    g.writeXF(i.r0 * 2, d);
+    g.emit(`${half(i.r0, 1)} = 0;`);
     return true;
   }
   if (i.k0 === OP_XMM && i.k1 === OP_XMM) {
-    if (i.r0 !== i.r1) g.emit(`${half(i.r0, 0)} = ${half(i.r1, 0)};`);
+    if (i.r0 !== i.r1) g.writeXF(i.r0 * 2, g.readXF(i.r1 * 2));
     return true;
   }
   if (i.k0 === OP_MEM && i.k1 === OP_XMM) {
@@ -264,16 +286,14 @@ function unpack(high: boolean) {
     g.xmmFloat = true;
     const k = high ? 1 : 0;
     let src: string;
-    if (i.k1 === OP_XMM) {
-      src = g.f();
-      g.emit(`${src} = ${half(i.r1, k)};`);
-    } else {
+    if (i.k1 === OP_XMM) src = g.readXF(i.r1 * 2 + k);
+    else {
       const a = g.ea(i);
       g.emit(`if ((${a} & 15) !== 0) X.misalignedSse();`);
       src = loadDouble(g, k ? `${a} + 8` : a);
     }
-    if (high) g.emit(`${half(i.r0, 0)} = ${half(i.r0, 1)};`);
-    g.emit(`${half(i.r0, 1)} = ${src};`);
+    if (high) g.writeXF(i.r0 * 2, g.readXF(i.r0 * 2 + 1));
+    g.writeXF(i.r0 * 2 + 1, src);
     return true;
   };
 }
@@ -289,7 +309,7 @@ function moveHalf(high: boolean) {
       g.xmm = true;
       g.xmmFloat = true;
       const d = loadDouble(g, g.ea(i));
-      g.emit(`${half(i.r0, k)} = ${d};`);
+      g.writeXF(i.r0 * 2 + k, d);
       return true;
     }
     if (i.k0 === OP_MEM && i.k1 === OP_XMM) {

@@ -48,7 +48,11 @@ function move128(aligned: boolean) {
     if (i.k0 === OP_XMM) {
       const d = i.r0 * 2;
       if (i.k1 === OP_XMM) {
-        if (i.r1 !== i.r0) g.emit(`XF[${d}] = XF[${i.r1 * 2}]; XF[${d + 1}] = XF[${i.r1 * 2 + 1}];`);
+        if (i.r1 !== i.r0) {
+          const lo = g.readXF(i.r1 * 2), hi = g.readXF(i.r1 * 2 + 1);
+          g.writeXF(d, lo);
+          g.writeXF(d + 1, hi);
+        }
         return true;
       }
       if (i.k1 !== OP_MEM) return false;
@@ -56,15 +60,20 @@ function move128(aligned: boolean) {
       if (aligned) g.emit(`if ((${a} & 15) !== 0) X.misalignedSse();`);
       // Slow path: all four reads (which may fault) before any write.
       const v = [g.t(), g.t(), g.t(), g.t()];
-      g.emit(`if (${readable(a, 16, aligned)}) { XF[${d}] = DV.getFloat64(${a}, true); XF[${d + 1}] = DV.getFloat64(${a} + 8, true); }` +
-        ` else { ${v.map((t, k) => `${t} = m.read32(${a} + ${4 * k});`).join(' ')} ${v.map((t, k) => `XM[${i.r0 * 4 + k}] = ${t};`).join(' ')} }`);
+      const lo = g.f(), hi = g.f();
+      g.emit(`if (${readable(a, 16, aligned)}) { ${lo} = DV.getFloat64(${a}, true); ${hi} = DV.getFloat64(${a} + 8, true); }` +
+        ` else { ${v.map((t, k) => `${t} = m.read32(${a} + ${4 * k});`).join(' ')} ${v.map((t, k) => `XM[${i.r0 * 4 + k}] = ${t};`).join(' ')}` +
+        ` ${lo} = XF[${d}]; ${hi} = XF[${d + 1}]; }`);
+      g.writeXF(d, lo);
+      g.writeXF(d + 1, hi);
       return true;
     }
     if (i.k0 !== OP_MEM || i.k1 !== OP_XMM) return false;
     const a = g.ea(i);
     if (aligned) g.emit(`if ((${a} & 15) !== 0) X.misalignedSse();`);
     const s = i.r1 * 4;
-    g.emit(`if (${writable(a, 16, aligned)}) { DV.setFloat64(${a}, XF[${i.r1 * 2}], true); DV.setFloat64(${a} + 8, XF[${i.r1 * 2 + 1}], true); }` +
+    const lo = g.readXF(i.r1 * 2), hi = g.readXF(i.r1 * 2 + 1);
+    g.emit(`if (${writable(a, 16, aligned)}) { DV.setFloat64(${a}, ${lo}, true); DV.setFloat64(${a} + 8, ${hi}, true); }` +
       ` else { X.probeWrite(c, ${a}, 16); ${[0, 1, 2, 3].map((k) => `m.write32(${a} + ${4 * k}, XM[${s + k}]);`).join(' ')} sw = true; }`);
     g.stores = true;
     smcCheck(g, i.next, g.k);
