@@ -22,7 +22,11 @@ function loadIced(): typeof Iced {
   // when it is required: the bytes pass through here, once.
   const Patched = function (bytes: BufferSource) {
     const view = ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes);
-    return new OriginalModule(keepMemoryAttached(view) as Uint8Array<ArrayBuffer>);
+    try {
+      return new OriginalModule(keepMemoryAttached(view) as Uint8Array<ArrayBuffer>);
+    } catch {
+      return new OriginalModule(bytes); // a rewrite V8 rejects costs speed, never the decoder
+    }
   } as unknown as typeof WebAssembly.Module;
   Object.setPrototypeOf(Patched, OriginalModule);
   (WebAssembly as { Module: typeof WebAssembly.Module }).Module = Patched;

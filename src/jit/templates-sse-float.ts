@@ -290,7 +290,12 @@ function unpack(high: boolean) {
     else {
       const a = g.ea(i);
       g.emit(`if ((${a} & 15) !== 0) X.misalignedSse();`);
-      src = loadDouble(g, k ? `${a} + 8` : a);
+      if (high) {
+        // The m128 operand is read from its start, like the handler (and the CPU): a fault
+        // reports its first byte, not the high half's.
+        src = g.f();
+        g.emit(`if (${readable(a, 16, true)}) ${src} = DV.getFloat64(${a} + 8, true); else { X.readF64(${a}); ${src} = X.readF64(${a} + 8); }`);
+      } else src = loadDouble(g, a);
     }
     if (high) g.writeXF(i.r0 * 2, g.readXF(i.r0 * 2 + 1));
     g.writeXF(i.r0 * 2 + 1, src);

@@ -215,6 +215,20 @@ describe('precise faults in compiled code', () => {
     expect(b.engine.stats.blocksCompiled).toBe(1);
   });
 
+  it('unpckhpd from an unmapped m128 faults at the operand\'s first byte, like the interpreter', () => {
+    // The template only needs the high half but must read (and fault) from the start.
+    const code = build([
+      I.createRegReg(Code.Addpd_xmm_xmmm128, R.XMM1, R.XMM0),
+      I.createRegMem(Code.Unpckhpd_xmm_xmmm128, R.XMM0, mem(R.RSI, 0x5000)), // DATA+0x5000 is unmapped
+      I.create(Code.Int3),
+    ]);
+    const [a, b] = interpretedAndCompiled(code, (m) => { m.cpu.regs[2 * 6] = DATA; m.cpu.mxcsr = 0x1f80; });
+    expect(a.cpu.fault?.signo).toBe(SIGSEGV);
+    expectSameStop(a, b);
+    expect(Array.from(b.cpu.xmm)).toEqual(Array.from(a.cpu.xmm));
+    expect(b.engine.stats.blocksCompiled).toBe(1);
+  });
+
   it('a #XM from an inline SSE divide after register-only instructions (which set no `pc`) reports the divide\'s rip', () => {
     // Only instructions that can throw record which one is running (codegen.ts isTransfer/callsOut):
     // the fault must still be attributed to the div, not to the last instruction that set `pc`.
