@@ -77,6 +77,17 @@ function loadLanes(g: Gen, i: Insn, n: number, bytes: 4 | 8, aligned: boolean): 
 }
 
 /**
+ * Lane `k` of xmm register `r` as a double temp: a double lane from the block's locals where it
+ * has one (Gen.readXF), a float lane from the Float32 view.
+ */
+function readLane(g: Gen, pd: boolean, r: number, k: number): string {
+  if (pd) return g.readXF(r * 2 + k);
+  const t = g.f();
+  g.emit(`${t} = XS[${r * 4 + k}];`);
+  return t;
+}
+
+/**
  * op{s,p}{s,d} xmm, xmm/mem. `pd`: double lanes; `scalar`: lane 0 only (the other lanes of the
  * destination are kept).
  */
@@ -90,17 +101,10 @@ function arith(op: Op, pd: boolean, scalar: boolean) {
     const per = pd ? 2 : 4; // lanes per register in the view
     const N = pd ? normal64 : normal32;
     const ND = pd ? notDenormal64 : notDenormal32;
-    // Double lanes come from (and go to) the block's locals where it has them (Gen.readXF).
-    const lane = (r: number, k: number): string => {
-      if (pd) return g.readXF(r * 2 + k);
-      const t = g.f();
-      g.emit(`${t} = XS[${r * 4 + k}];`);
-      return t;
-    };
     const b = i.k1 === OP_XMM
-      ? Array.from({ length: n }, (_, k) => lane(i.r1, k))
+      ? Array.from({ length: n }, (_, k) => readLane(g, pd, i.r1, k))
       : loadLanes(g, i, n, pd ? 8 : 4, !scalar);
-    const a = Array.from({ length: n }, (_, k) => lane(i.r0, k));
+    const a = Array.from({ length: n }, (_, k) => readLane(g, pd, i.r0, k));
     const r = a.map((x, k) => {
       const t = g.f();
       const e = EXPR[op](x, b[k]);
@@ -193,14 +197,8 @@ function compare(pd: boolean) {
     g.xmm = true;
     g.xmmFloat = true;
     const N = pd ? notDenormal64 : notDenormal32;
-    const lane0 = (r: number): string => {
-      if (pd) return g.readXF(r * 2);
-      const t = g.f();
-      g.emit(`${t} = XS[${r * 4}];`);
-      return t;
-    };
-    const b = i.k1 === OP_XMM ? lane0(i.r1) : loadLanes(g, i, 1, pd ? 8 : 4, false)[0];
-    const a = lane0(i.r0), bits = g.t();
+    const b = i.k1 === OP_XMM ? readLane(g, pd, i.r1, 0) : loadLanes(g, i, 1, pd ? 8 : 4, false)[0];
+    const a = readLane(g, pd, i.r0, 0), bits = g.t();
     const live = g.flagsLive(0x8d5);
     g.emit(`if (${N(a)} && ${N(b)}) {`);
     g.emit(`${bits} = ${a} < ${b} ? 1 : ${a} === ${b} ? 0x40 : 0;`);
