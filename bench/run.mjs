@@ -65,12 +65,59 @@ function timeNative(prog, args) {
   return { ms: best, out };
 }
 
-async function timeEmulated(run, prog, args, jit) {
+/**
+ * Records [time, retired instructions] after every scheduler slice (Engine.run, 200k
+ * instructions at most: well under a millisecond) while `slices` is set, for steadyMs. The
+ * wrapper is in place for every emulated run, so both modes pay its (negligible) cost.
+ */
+function installTimeline(Engine) {
+  const rec = { slices: null };
+  const run0 = Engine.prototype.run;
+  Engine.prototype.run = function (c, budget) {
+    const x = run0.call(this, c, budget);
+    if (rec.slices !== null) rec.slices.push(performance.now(), c.icount);
+    return x;
+  };
+  return rec;
+}
+
+/** Width of the windows steadyMs measures rates over (ms). */
+const STEADY_WINDOW = 50;
+
+/**
+ * How long the run's instructions would take at its steady rate: the best rate over three
+ * consecutive complete STEADY_WINDOW-ms windows (the median of the three, so one window sped up
+ * or slowed down by the machine does not decide it). Short kernels reach that rate only in
+ * their last few hundred ms (sha256: regions optimised by TurboFan 500-600 ms into a 900 ms
+ * run), so a median over the run's second half would still count warm-up. The difference to
+ * the run's time is warm-up: interpretation until the JIT threshold, generated code running
+ * before V8 has optimised it, the process's first run of our own code (bench/jit-warmup.mjs
+ * shows it window by window). null when the run has fewer than three windows.
+ */
+function steadyMs(slices, t0, total, insns) {
+  const counts = [];
+  let last = 0, k = 0;
+  for (let w = STEADY_WINDOW; w <= total; w += STEADY_WINDOW) {
+    while (k < slices.length && slices[k] - t0 <= w) k += 2;
+    const n = k > 0 ? slices[k - 1] : 0;
+    counts.push(n - last);
+    last = n;
+  }
+  let rate = 0;
+  for (let i = 0; i + 3 <= counts.length; i++) rate = Math.max(rate, counts.slice(i, i + 3).sort((a, b) => a - b)[1]);
+  return rate > 0 ? (insns / rate) * STEADY_WINDOW : null;
+}
+
+async function timeEmulated(run, timeline, prog, args, jit) {
+  timeline.slices = [];
   const t0 = performance.now();
   const r = await run(prog, [prog, ...args], {}, { jit, stdout: 'capture', stderr: 'capture', onWarning: () => {} });
   const ms = performance.now() - t0;
+  const slices = timeline.slices;
+  timeline.slices = null;
   if (r.exitCode !== 0) throw new Error(`${prog} failed under x64run: ${r.signal ?? r.exitCode} ${Buffer.from(r.stderr ?? []).toString()}`);
-  return { ms, out: Buffer.from(r.stdout).toString(), insns: r.stats.instructions, stats: r.stats };
+  const insns = r.stats.instructions;
+  return { ms, out: Buffer.from(r.stdout).toString(), insns, stats: r.stats, steadyMs: steadyMs(slices, t0, ms, insns) };
 }
 
 const geo = (xs) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
@@ -81,11 +128,12 @@ async function cpuSuite(argv) {
   const roundsArg = argv.find((a) => a.startsWith('--rounds='));
   const rounds = roundsArg ? Math.max(1, Number(roundsArg.slice('--rounds='.length)) | 0) : quick ? 1 : DEFAULT_ROUNDS;
   const { run } = await import(path.join(root, 'dist/index.js'));
+  const timeline = installTimeline((await import(path.join(root, 'dist/jit/engine.js'))).Engine);
   const only = argv.filter((a) => !a.startsWith('--'));
   const kernels = KERNELS.filter((k) => !only.length || only.includes(k.name));
   const rows = kernels.map((k) => ({
     name: k.name, args: quick ? [String(Math.max(1, Math.floor(Number(k.args[0]) / 20)))] : k.args,
-    native: [], jit: [], interp: [], insns: 0,
+    native: [], jit: [], jitSteady: [], interp: [], insns: 0,
   }));
   // Rounds go over all kernels before repeating, so a slow spell of the machine (this VM's
   // speed swings by up to 2x for seconds at a time) hits one run of each mode, not all of one.
@@ -95,15 +143,16 @@ async function cpuSuite(argv) {
       process.stderr.write(`bench ${row.name} ${row.args.join(' ')}${rounds > 1 ? ` (round ${round + 1}/${rounds})` : ''}: `);
       const nat = native ? timeNative(prog, row.args) : null;
       if (nat) process.stderr.write(`native ${f1(nat.ms)} ms, `);
-      const jit = await timeEmulated(run, prog, row.args, { enabled: true });
+      const jit = await timeEmulated(run, timeline, prog, row.args, { enabled: true });
       process.stderr.write(`jit ${f1(jit.ms)} ms, `);
-      const interp = await timeEmulated(run, prog, row.args, { enabled: false });
+      const interp = await timeEmulated(run, timeline, prog, row.args, { enabled: false });
       process.stderr.write(`interpreter ${f1(interp.ms)} ms\n`);
       for (const [what, r] of [['jit', jit], ['interpreter', interp]]) {
         if (nat && r.out !== nat.out) throw new Error(`${row.name}: ${what} output ${JSON.stringify(r.out)} != native ${JSON.stringify(nat.out)}`);
       }
       if (nat) row.native.push(nat.ms);
       row.jit.push(jit.ms);
+      if (jit.steadyMs !== null) row.jitSteady.push(jit.steadyMs);
       row.interp.push(interp.ms);
       row.insns = jit.insns;
     }
@@ -112,21 +161,25 @@ async function cpuSuite(argv) {
   const lines = [];
   lines.push(`# x64run CPU benchmarks`, '');
   lines.push(`${new Date().toISOString()} · ${os.cpus()[0]?.model ?? 'cpu'} · Node ${process.version} · ${os.platform()} ${os.arch()}${quick ? ' · quick' : ''} · ${rounds} round${rounds > 1 ? 's' : ''}`, '');
-  lines.push('| kernel | args | native ms | JIT ms | interpreter ms | JIT / native | interpreter / JIT | guest instructions | JIT guest MIPS |');
-  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
-  const table = rows.map((r) => ({ ...r, native: best(r.native), jit: best(r.jit), interp: best(r.interp) }));
+  lines.push('| kernel | args | native ms | JIT ms | interpreter ms | JIT / native | interpreter / JIT | JIT ms at steady rate | steady JIT / native | guest instructions | JIT guest MIPS |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const table = rows.map((r) => ({ ...r, native: best(r.native), jit: best(r.jit), jitSteady: best(r.jitSteady), interp: best(r.interp) }));
+  const na = (x, f) => (x === null ? 'n/a' : f(x));
   for (const r of table) {
-    lines.push(`| ${r.name} | ${r.args.join(' ')} | ${r.native === null ? 'n/a' : f1(r.native)} | ${f1(r.jit)} | ${f1(r.interp)} | ` +
-      `${r.native === null ? 'n/a' : f1(r.jit / r.native)} | ${f1(r.interp / r.jit)} | ${r.insns} | ${f1(r.insns / r.jit / 1000)} |`);
+    lines.push(`| ${r.name} | ${r.args.join(' ')} | ${na(r.native, f1)} | ${f1(r.jit)} | ${f1(r.interp)} | ` +
+      `${na(r.native, (n) => f1(r.jit / n))} | ${f1(r.interp / r.jit)} | ${na(r.jitSteady, f1)} | ` +
+      `${r.native === null || r.jitSteady === null ? 'n/a' : f1(r.jitSteady / r.native)} | ${r.insns} | ${f1(r.insns / r.jit / 1000)} |`);
   }
   const withNative = table.filter((r) => r.native !== null);
-  lines.push(`| **geometric mean** | | | | | ${withNative.length ? f1(geo(withNative.map((r) => r.jit / r.native))) : 'n/a'} | ${f1(geo(table.map((r) => r.interp / r.jit)))} | | ${f1(geo(table.map((r) => r.insns / r.jit / 1000)))} |`);
+  const withSteady = withNative.filter((r) => r.jitSteady !== null);
+  lines.push(`| **geometric mean** | | | | | ${withNative.length ? f1(geo(withNative.map((r) => r.jit / r.native))) : 'n/a'} | ${f1(geo(table.map((r) => r.interp / r.jit)))} | | ` +
+    `${withSteady.length === withNative.length && withSteady.length ? f1(geo(withSteady.map((r) => r.jitSteady / r.native))) : 'n/a'} | | ${f1(geo(table.map((r) => r.insns / r.jit / 1000)))} |`);
   if (rounds > 1) {
     lines.push('', 'Every run, in round order (ms):', '');
     lines.push('| kernel | native (best of 3 spawns per round) | JIT | interpreter |', '|---|---|---|---|');
     for (const r of rows) lines.push(`| ${r.name} | ${r.native.map(f1).join(', ') || 'n/a'} | ${r.jit.map(f1).join(', ')} | ${r.interp.map(f1).join(', ')} |`);
   }
-  lines.push('', `Times include loading, decoding and JIT compilation (the whole guest run, in-process). Each mode's figure is its best run over ${rounds} round${rounds > 1 ? 's' : ''} (a native run: the best of 3 spawns in each round); ratios are between those best runs.`);
+  lines.push('', `Times include loading, decoding and JIT compilation (the whole guest run, in-process). Each mode's figure is its best run over ${rounds} round${rounds > 1 ? 's' : ''} (a native run: the best of 3 spawns in each round); ratios are between those best runs. "JIT ms at steady rate": the time the JIT run's instructions would take at its best rate over three consecutive ${STEADY_WINDOW} ms windows (the median of the three; best round); the rest of the JIT time is warm-up (interpretation until the compile threshold, compiled code running before V8 has optimised it, and, for the first kernel, the process's first run of x64run's own code), so "steady JIT / native" is what the compiled code itself costs against native code. The targets are on the whole-run ratios.`);
   const text = lines.join('\n') + '\n';
   process.stdout.write(text);
   fs.mkdirSync(path.join(here, 'results'), { recursive: true });
