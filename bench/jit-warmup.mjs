@@ -4,7 +4,7 @@
  * code runs at full speed. For each kernel (default: all of run.mjs's KERNELS), one JIT run in a
  * fresh process prints the guest instructions retired per 100 ms of wall time, when each region
  * was compiled (R: a retiered region, engine.ts RETIER_ENTRIES), and a summary: the steady rate
- * (the best median of three consecutive windows) and how much of the run's time the same instructions
+ * (the best median of three consecutive 50 ms windows, as in the cpu suite) and how much of the run's time the same instructions
  * would have taken at that rate ("warm-up": interpretation until the threshold, regions running
  * unoptimised until TurboFan has compiled them, TurboFan's own compile time on a 2-core machine,
  * and the process's first-run cost of our own code, ~250 ms).
@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KERNELS } from './run.mjs';
+import { KERNELS, steadyMs as steadyOf } from './run.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -49,15 +49,11 @@ async function timeline(name, args) {
     rates.push((n - last) / 1e6);
     last = n;
   }
-  // The steady rate as in run.mjs (steadyMs): the best median of three consecutive complete
-  // windows (the last window is partial). A median over the second half still counted warm-up
-  // in short kernels that reach full speed only in their last few hundred ms.
-  const full = rates.slice(0, -1);
-  let steady = 0;
-  for (let i = 0; i + 3 <= full.length; i++) steady = Math.max(steady, full.slice(i, i + 3).sort((a, b) => a - b)[1]);
-  if (steady === 0) steady = rates[rates.length - 1];
   const insns = slices.length ? slices[slices.length - 1][1] : 0;
-  const steadyMs = steady > 0 ? (insns / 1e6 / steady) * W : total;
+  // The steady rate as in the cpu suite (run.mjs steadyMs: the best median of three consecutive
+  // 50 ms windows); a median over the run's second half still counted warm-up in short kernels.
+  const steadyMs = steadyOf(slices.flat(), t0, total, insns) ?? total;
+  const steady = insns / 1e6 / steadyMs * W;
   return [
     `### ${name} ${args.join(' ')}`,
     '',
@@ -95,7 +91,7 @@ export async function main(argv = []) {
     `${new Date().toISOString()} · Node ${process.version}`,
     '',
     'One JIT run per kernel in a fresh process. "at steady rate": the time the run\'s instructions take at the',
-    'best rate the run sustained (the best median of three consecutive 100 ms windows); "warm-up" is the rest.',
+    'best rate the run sustained (the best median of three consecutive 50 ms windows); "warm-up" is the rest.',
     '',
     '| kernel | JIT ms | steady MIPS | ms at steady rate | warm-up ms | warm-up share |',
     '|---|---:|---:|---:|---:|---:|',

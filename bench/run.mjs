@@ -92,9 +92,10 @@ const STEADY_WINDOW = 50;
  * run), so a median over the run's second half would still count warm-up. The difference to
  * the run's time is warm-up: interpretation until the JIT threshold, generated code running
  * before V8 has optimised it, the process's first run of our own code (bench/jit-warmup.mjs
- * shows it window by window). null when the run has fewer than three windows.
+ * shows it window by window). `slices`: [time, instructions retired, time, ...]. null when the
+ * run has fewer than three windows.
  */
-function steadyMs(slices, t0, total, insns) {
+export function steadyMs(slices, t0, total, insns) {
   const counts = [];
   let last = 0, k = 0;
   for (let w = STEADY_WINDOW; w <= total; w += STEADY_WINDOW) {
