@@ -221,6 +221,8 @@ export class Block {
   targets: Map<number, number> | null = null;
   /** Entries into this block's compiled region through the dispatcher (engine.ts RETIER_ENTRIES). */
   entries = 0;
+  /** This block's compiled region has a loop back to it (engine.ts growRegion keeps it out of later regions). */
+  loopHead = false;
   /** Ends in an indirect jmp (switch dispatch), whose targets the engine profiles (`targets`). */
   readonly indirectJmp: boolean;
   /**

@@ -125,6 +125,7 @@ export class Engine {
       if (!this.linkPrimed) primeLink(this.rt, b.addr);
       this.linkPrimed = true;
       const compiled = { blocks: region.blocks, dead: false };
+      if (closesLoop(region)) b.loopHead = true;
       for (const x of region.blocks) {
         x.regions.push(compiled);
         if (x === b || x.compiled === null) {
@@ -187,10 +188,13 @@ export const MAX_LOOP_REGION_BLOCKS = 12;
  * indirect branch whose target is in the region continues through the region's switch instead
  * of writing every register back and going through the dispatcher. Native entries (the vDSO's
  * functions) join like any block: a call to clock_gettime then runs without leaving the region.
- * A block that loops on itself and is compiled already does not join (growRegion): it keeps
- * running in its own, optimised function. Measured against taking it in (alternated A/B, 3-7
- * rounds, whole runs): memops 0.81, matmul 0.92-0.95, strhash 0.91-0.95, crc32 0.95-0.97,
- * n-body 1.01 (its 5-body update loop: two more region transitions per step), others 1.00.
+ * A compiled loop does not join (growRegion): a block that loops on itself, or the entry of a
+ * compiled region that loops back to it (Block.loopHead); it keeps running in its own,
+ * optimised function. Measured against taking such loops in (alternated A/B, 3-7 rounds, whole
+ * runs): self-loops: memops 0.81, matmul 0.92-0.95, strhash 0.91-0.95, crc32 0.95-0.97,
+ * n-body 1.01 (its 5-body update loop: two more region transitions per step), others 1.00;
+ * region loop heads on top of that: memops 0.90, qsort 0.93, sha256 0.95, others within noise
+ * (bytecode is bimodal, 3.2-3.6 s or 4.8-5.3 s per run, either way).
  *
  * `retier`: the second forming of a block entered RETIER_ENTRIES times. It takes in the hot
  * cases of switch dispatches (Region.switched), or failing that, grows to MAX_LOOP_REGION_BLOCKS
@@ -235,8 +239,9 @@ function growRegion(cache: CodeCache, entry: Block, warm: number, switches: bool
       // A compiled loop stays in its region: taken into a new one, it would run in a function
       // V8 has yet to optimise (memops: the new region of memcpy's size dispatch took in its
       // 64-byte loop, already compiled and optimised, and ran it at a tenth of the speed for
-      // ~100 ms). The new region leaves to it through a chaining slot instead.
-      if (s.compiled !== null && loopsOnItself(s)) continue;
+      // ~100 ms). The new region leaves to it through a chaining slot instead. A loop is a
+      // block that branches to itself, or the entry of a region with a branch back to it.
+      if (s.compiled !== null && (loopsOnItself(s) || s.loopHead)) continue;
       if (insns + s.insns.length > maxInsns) continue;
       insns += s.insns.length;
       blocks.push(s);
