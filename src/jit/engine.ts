@@ -178,6 +178,15 @@ export const MAX_SWITCH_REGION_INSNS = 100;
  * limit stays MAX_REGION_INSNS.
  */
 export const MAX_LOOP_REGION_BLOCKS = 12;
+/**
+ * Instructions of a region retiered to close a loop (MAX_LOOP_REGION_BLOCKS): only a short
+ * loop gains enough from losing its two region transitions per iteration to pay for a new
+ * function that V8 runs unoptimised for a while. The vDSO loop (31 instructions) does; the
+ * two 57- and 58-instruction regions strhash retiered around its per-word calls (strlen,
+ * strcmp) did not: without them strhash ran 0.82x the time (alternated A/B, 5 rounds), and
+ * they were the only closed-loop retiers in the CPU kernels.
+ */
+export const MAX_LOOP_REGION_INSNS = 40;
 
 /**
  * The region rooted at a hot block: the block plus decoded blocks reachable through direct
@@ -208,7 +217,7 @@ export function formRegion(cache: CodeCache, entry: Block, threshold = DEFAULT_J
   const first = growRegion(cache, entry, warm, retier, MAX_REGION_BLOCKS);
   if (!retier || first.switched || closesLoop(first)) return first;
   const grown = growRegion(cache, entry, warm, false, MAX_LOOP_REGION_BLOCKS);
-  grown.closedLoop = closesLoop(grown);
+  grown.closedLoop = closesLoop(grown) && grown.blocks.reduce((n, b) => n + b.insns.length, 0) <= MAX_LOOP_REGION_INSNS;
   return grown;
 }
 
