@@ -797,6 +797,50 @@ describe('region forming', () => {
     expect(Array.from(jit.cpu.regs)).toEqual(Array.from(interp.cpu.regs));
     expect(getRflags(jit.cpu)).toBe(getRflags(interp.cpu));
   });
+
+  /** A loop of 10 blocks, each `extra` adds and a jmp to the next; the last decrements ecx and loops. */
+  function loopOfBlocks(extra: number) {
+    const blockAt = (k: number) => CODE + 0x10 + k * 0x18; // (build() assembles 256 bytes)
+    const insns: Instruction[] = [I.createRegU32(Code.Mov_r32_imm32, R.ECX, 100), I.createBranch(Code.Jmp_rel8_64, BigInt(blockAt(0)))];
+    for (let k = 0; k < 9; k++) {
+      insns.push(withIp(I.createRegI32(Code.Add_rm32_imm8, R.EAX, k + 1), blockAt(k)));
+      for (let n = 1; n < extra; n++) insns.push(I.createRegI32(Code.Add_rm32_imm8, R.EDX, n));
+      insns.push(I.createBranch(Code.Jmp_rel32_64, BigInt(blockAt(k + 1))));
+    }
+    insns.push(withIp(I.createReg(Code.Dec_rm32, R.ECX), blockAt(9)), I.createBranch(Code.Jne_rel32_64, BigInt(blockAt(0))), I.create(Code.Int3));
+    const m = machine(build(insns), { enabled: false, threshold: 0 });
+    runToTrap(m);
+    return { m, blockAt };
+  }
+
+  it('a retier closes only short loops (at most MAX_LOOP_REGION_INSNS instructions)', () => {
+    // 9 blocks of 4 adds and a jmp, and dec/jne: 47 instructions, within MAX_REGION_INSNS.
+    const { m, blockAt } = loopOfBlocks(4);
+    const grown = formRegion(m.cache, m.cache.get(blockAt(0)), 16, true);
+    expect(grown.blocks.length).toBe(10); // the loop is closed...
+    expect(grown.closedLoop).toBe(false); // ...but too long to be worth a second function
+  });
+
+  it('a compiled loop stays out of later regions', () => {
+    const { m, blockAt } = loopOfBlocks(1);
+    const entry = m.cache.get(blockAt(0));
+    const inner = m.cache.get(blockAt(5));
+    const compiledFn = () => null;
+    expect(formRegion(m.cache, entry, 16).blocks.length).toBe(8);
+    // Compiled, but no loop of its own: it joins.
+    inner.compiled = compiledFn;
+    expect(formRegion(m.cache, entry, 16).blocks.length).toBe(8);
+    // The entry of a compiled region that loops back to it: the region stops before it.
+    inner.loopHead = true;
+    expect(formRegion(m.cache, entry, 16).blocks.map((b) => b.addr)).toEqual([0, 1, 2, 3, 4].map(blockAt));
+    // A compiled block that branches to itself stays out too (counted-loop's body).
+    const c = setup('counted-loop', null);
+    runToTrap(c);
+    const body = c.cache.get(CODE + 0x10);
+    expect(formRegion(c.cache, c.cache.get(CODE), 0).blocks).toContain(body);
+    body.compiled = compiledFn;
+    expect(formRegion(c.cache, c.cache.get(CODE), 0).blocks).not.toContain(body);
+  });
 });
 
 describe('indirect branches in a region', () => {
