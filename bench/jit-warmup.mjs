@@ -4,10 +4,11 @@
  * code runs at full speed. For each kernel (default: all of run.mjs's KERNELS), one JIT run in a
  * fresh process prints the guest instructions retired per 100 ms of wall time, when each region
  * was compiled (R: a retiered region, engine.ts RETIER_ENTRIES), and a summary: the steady rate
- * (the best median of three consecutive 50 ms windows, as in the cpu suite) and how much of the run's time the same instructions
- * would have taken at that rate ("warm-up": interpretation until the threshold, regions running
- * unoptimised until TurboFan has compiled them, TurboFan's own compile time on a 2-core machine,
- * and the process's first-run cost of our own code, ~250 ms).
+ * (the best median of three consecutive 50 ms windows, as in the cpu suite) and how much of the
+ * run's time the same instructions would have taken at that rate ("warm-up": interpretation
+ * until the threshold, regions running unoptimised until TurboFan has compiled them, TurboFan's
+ * own compile time on a 2-core machine, and the process's first-run cost of our own code,
+ * ~250 ms).
  *
  * Nothing here is asserted by tests. It wraps Engine.prototype.run/compile to timestamp slices
  * and compiles, so figures are of this build at this moment on this machine.

@@ -67,8 +67,9 @@ function timeNative(prog, args) {
 
 /**
  * Records [time, retired instructions] after every scheduler slice (Engine.run, 200k
- * instructions at most: well under a millisecond) while `slices` is set, for steadyMs. The
- * wrapper is in place for every emulated run, so both modes pay its (negligible) cost.
+ * instructions at most: well under a millisecond) while `slices` is set, for steadyMs (the
+ * kernels are single-threaded: c.icount is the run's count). The wrapper is in place for every
+ * emulated run, so both modes pay its (negligible) cost.
  */
 function installTimeline(Engine) {
   const rec = { slices: null };
