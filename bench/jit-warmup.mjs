@@ -10,14 +10,15 @@
  * own compile time on a 2-core machine, and the process's first-run cost of our own code,
  * ~250 ms).
  *
- * Nothing here is asserted by tests. It wraps Engine.prototype.run/compile to timestamp slices
- * and compiles, so figures are of this build at this moment on this machine.
+ * Nothing here is asserted by tests. It timestamps slices (run.mjs installTimeline) and wraps
+ * Engine.prototype.compile to timestamp compiles, so figures are of this build at this moment
+ * on this machine.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KERNELS, steadyMs as steadyOf } from './run.mjs';
+import { KERNELS, installTimeline, steadyMs as steadyOf } from './run.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -26,13 +27,10 @@ const root = path.resolve(here, '..');
 async function timeline(name, args) {
   const { Engine } = await import(path.join(root, 'dist/jit/engine.js'));
   const { run } = await import(path.join(root, 'dist/index.js'));
-  const slices = [], compiles = [];
-  const run0 = Engine.prototype.run, compile0 = Engine.prototype.compile;
-  Engine.prototype.run = function (c, budget) {
-    const x = run0.call(this, c, budget);
-    slices.push([performance.now(), c.icount]);
-    return x;
-  };
+  const compiles = [];
+  const timeline = installTimeline(Engine);
+  const slices = (timeline.slices = []); // [time, instructions retired, time, ...]
+  const compile0 = Engine.prototype.compile;
   Engine.prototype.compile = function (b, c, retier) {
     compiles.push([performance.now(), b.addr, retier]);
     return compile0.call(this, b, c, retier);
@@ -44,16 +42,16 @@ async function timeline(name, args) {
   if (r.exitCode !== 0) throw new Error(`${name} failed under x64run`);
   const W = 100, rates = [];
   let last = 0;
-  for (let w = W; w < total + W; w += W) {
-    const p = slices.filter((s) => s[0] - t0 <= w).pop();
-    const n = p ? p[1] : last;
+  for (let w = W, k = 0; w < total + W; w += W) {
+    while (k < slices.length && slices[k] - t0 <= w) k += 2;
+    const n = k > 0 ? slices[k - 1] : last;
     rates.push((n - last) / 1e6);
     last = n;
   }
-  const insns = slices.length ? slices[slices.length - 1][1] : 0;
+  const insns = slices.length ? slices[slices.length - 1] : 0;
   // The steady rate as in the cpu suite (run.mjs steadyMs: the best median of three consecutive
   // 50 ms windows); a median over the run's second half still counted warm-up in short kernels.
-  const steadyMs = steadyOf(slices.flat(), t0, total, insns) ?? total;
+  const steadyMs = steadyOf(slices, t0, total, insns) ?? total;
   const steady = insns / 1e6 / steadyMs * W;
   return [
     `### ${name} ${args.join(' ')}`,

@@ -71,7 +71,7 @@ function timeNative(prog, args) {
  * kernels are single-threaded: c.icount is the run's count). The wrapper is in place for every
  * emulated run, so both modes pay its (negligible) cost.
  */
-function installTimeline(Engine) {
+export function installTimeline(Engine) {
   const rec = { slices: null };
   const run0 = Engine.prototype.run;
   Engine.prototype.run = function (c, budget) {

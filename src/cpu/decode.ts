@@ -196,6 +196,14 @@ function immediateSignExtended(k: OpKind, v: bigint): bigint {
 
 // ------------------------------------------------------------------ blocks
 
+/** A JIT region's compiled code, as the blocks in it see it (engine.ts Engine.compile). */
+export interface CompiledRegion {
+  blocks: Block[];
+  dead: boolean;
+  /** The region's entry when a block of the region branches back to it (a loop head), else null. */
+  loopEntry: Block | null;
+}
+
 export class Block {
   /** Executions so far (the JIT's hotness counter). */
   count = 0;
@@ -203,9 +211,9 @@ export class Block {
   /** Compiled form, when the JIT has translated this block: `compiled(c, addr)` runs the region from this block and returns the next block (or null). */
   compiled: ((c: import('./state.js').Cpu, at: number) => Block | null) | null = null;
   /** The region whose function `compiled` is (an entry is uninstalled only by its own region). */
-  owner: { blocks: Block[]; dead: boolean } | null = null;
+  owner: CompiledRegion | null = null;
   /** JIT regions whose code contains this block: dropped when the block is invalidated. */
-  regions: { blocks: Block[]; dead: boolean }[] = [];
+  regions: CompiledRegion[] = [];
   /** The JIT gave up on this block (compile error or not worth it). */
   noJit = false;
   /**
@@ -221,8 +229,6 @@ export class Block {
   targets: Map<number, number> | null = null;
   /** Entries into this block's compiled region through the dispatcher (engine.ts RETIER_ENTRIES). */
   entries = 0;
-  /** This block's compiled region has a loop back to it (engine.ts growRegion keeps it out of later regions). */
-  loopHead = false;
   /** Ends in an indirect jmp (switch dispatch), whose targets the engine profiles (`targets`). */
   readonly indirectJmp: boolean;
   /**

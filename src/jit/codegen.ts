@@ -493,7 +493,7 @@ export function generate(region: Region): Compiled {
       live = (live & ~flagsKilledBy(insns[k], tpls[k])) | flagsReadBy(insns[k], tpls[k]);
     }
     const last = insns[n - 1];
-    g.selfLoop = last.target === block.addr && (last.cc >= 0 || last.mnemonic === Mnemonic.Jmp);
+    g.selfLoop = loopsOnItself(block);
     for (let k = 0; k < n; k++) {
       g.k = k;
       const i = insns[k];
@@ -605,6 +605,16 @@ export function generate(region: Region): Compiled {
     '};',
   ].filter((l) => l !== '').join('\n');
   return { source: src, inline, calls };
+}
+
+/**
+ * The block's last instruction branches back to its own start: generate() compiles it as an
+ * inner `for` loop, and region forming (engine.ts growRegion) keeps it, once compiled, out of
+ * later regions.
+ */
+export function loopsOnItself(b: Block): boolean {
+  const last = b.insns[b.insns.length - 1];
+  return last.target === b.addr && (last.cc >= 0 || last.mnemonic === Mnemonic.Jmp);
 }
 
 function endsWithExit(g: Gen): boolean {

@@ -7,9 +7,9 @@
  */
 import { Cpu, Exit } from '../cpu/state.js';
 import type { CodeCache } from '../cpu/code-cache.js';
-import type { Block } from '../cpu/decode.js';
+import type { Block, CompiledRegion } from '../cpu/decode.js';
 import { runBlock, fault } from '../cpu/interpreter.js';
-import { generate, type Region } from './codegen.js';
+import { generate, loopsOnItself, type Region } from './codegen.js';
 import { Mnemonic } from '../cpu/iced.js';
 import { JitRuntime } from './runtime.js';
 
@@ -124,8 +124,7 @@ export class Engine {
       primeExit(fn, c, g.source.length);
       if (!this.linkPrimed) primeLink(this.rt, b.addr);
       this.linkPrimed = true;
-      const compiled = { blocks: region.blocks, dead: false };
-      if (closesLoop(region)) b.loopHead = true;
+      const compiled: CompiledRegion = { blocks: region.blocks, dead: false, loopEntry: closesLoop(region) ? b : null };
       for (const x of region.blocks) {
         x.regions.push(compiled);
         if (x === b || x.compiled === null) {
@@ -198,7 +197,7 @@ export const MAX_LOOP_REGION_INSNS = 40;
  * of writing every register back and going through the dispatcher. Native entries (the vDSO's
  * functions) join like any block: a call to clock_gettime then runs without leaving the region.
  * A compiled loop does not join (growRegion): a block that loops on itself, or the entry of a
- * compiled region that loops back to it (Block.loopHead); it keeps running in its own,
+ * compiled region that loops back to it (CompiledRegion.loopEntry); it keeps running in its own,
  * optimised function. Measured against taking such loops in (alternated A/B, 3-7 rounds, whole
  * runs): self-loops: memops 0.81, matmul 0.92-0.95, strhash 0.91-0.95, crc32 0.95-0.97,
  * n-body 1.01 (its 5-body update loop: two more region transitions per step), others 1.00;
@@ -250,7 +249,7 @@ function growRegion(cache: CodeCache, entry: Block, warm: number, switches: bool
       // 64-byte loop, already compiled and optimised, and ran it at a tenth of the speed for
       // ~100 ms). The new region leaves to it through a chaining slot instead. A loop is a
       // block that branches to itself, or the entry of a region with a branch back to it.
-      if (s.compiled !== null && (loopsOnItself(s) || s.loopHead)) continue;
+      if (s.compiled !== null && (loopsOnItself(s) || s.owner?.loopEntry === s)) continue;
       if (insns + s.insns.length > maxInsns) continue;
       insns += s.insns.length;
       blocks.push(s);
@@ -272,12 +271,6 @@ function successors(b: Block): number[] {
   if (last.mnemonic === Mnemonic.Call) return [last.target || observed, last.next];
   if (last.mnemonic === Mnemonic.Ret) return [observed];
   return [last.next]; // also after a syscall: compiled code continues there (emitSyscall)
-}
-
-/** The block's last instruction branches back to its own start (a loop codegen compiles as an inner `for`). */
-function loopsOnItself(b: Block): boolean {
-  const last = b.insns[b.insns.length - 1];
-  return last.target === b.addr && (last.cc >= 0 || last.mnemonic === Mnemonic.Jmp);
 }
 
 /** Some block of the region branches back to its entry. */
@@ -355,7 +348,7 @@ function primeLink(rt: JitRuntime, cached: number): void {
 }
 
 /** A block of the region was invalidated: every entry into the region's code goes away. */
-export function dropRegion(r: { blocks: Block[]; dead: boolean }): void {
+export function dropRegion(r: CompiledRegion): void {
   if (r.dead) return;
   r.dead = true;
   for (const x of r.blocks) {

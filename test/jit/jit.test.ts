@@ -831,7 +831,7 @@ describe('region forming', () => {
     inner.compiled = compiledFn;
     expect(formRegion(m.cache, entry, 16).blocks.length).toBe(8);
     // The entry of a compiled region that loops back to it: the region stops before it.
-    inner.loopHead = true;
+    inner.owner = { blocks: [inner], dead: false, loopEntry: inner };
     expect(formRegion(m.cache, entry, 16).blocks.map((b) => b.addr)).toEqual([0, 1, 2, 3, 4].map(blockAt));
     // A compiled block that branches to itself stays out too (counted-loop's body).
     const c = setup('counted-loop', null);
