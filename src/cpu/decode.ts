@@ -217,6 +217,19 @@ export class Block {
   /** The JIT gave up on this block (compile error or not worth it). */
   noJit = false;
   /**
+   * Times the inline SSE arithmetic of this block's compiled code met a case its fast path does
+   * not compute (a denormal, NaN, overflow, a non-default MXCSR) and handed the instruction to
+   * the interpreter (jit/runtime.ts fpRetry); at FP_RETRY_LIMIT the block is compiled again
+   * with `fpMerge`.
+   */
+  fpRetries = 0;
+  /**
+   * Compile this block's inline SSE arithmetic with the slow path in place (the handler, then
+   * the block goes on) instead of a side exit: for code whose floating point often leaves the
+   * fast path (denormal-heavy loops, FTZ/DAZ set by -ffast-math).
+   */
+  fpMerge = false;
+  /**
    * Where control went after the last interpreted run of this block (the JIT's profile of
    * indirect branches: ret, jmp/call through a register or memory). 0 = not seen yet.
    */

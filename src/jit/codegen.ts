@@ -312,6 +312,12 @@ export class Gen {
   syscalls = false;
   /** Templates compute on XMM floats (declares the views `XF`, `XS`). */
   xmmFloat = false;
+  /**
+   * The current block's inline SSE arithmetic leaves through a side exit when its fast path
+   * does not apply (fpRetry), so the code after it may rely on what the tests established
+   * (xmm-locals.ts `normal`, `mxcsrFast`); false once the block was recompiled with Block.fpMerge.
+   */
+  fpExit = true;
 
   flagsLive(flags: number): boolean {
     return (this.liveAfter[this.k] & flags) !== 0;
@@ -437,7 +443,9 @@ function callsOut(out: string[], from: number): boolean {
   }
   return false;
 }
-function mayFault(i: Insn): boolean {
+export function mayFault(i: Insn): boolean {
+  // lea and the long nops have a memory operand they never access.
+  if (i.mnemonic === Mnemonic.Lea || i.mnemonic === Mnemonic.Nop) return false;
   return i.msize > 0 || i.k0 === OP_MEM || i.k1 === OP_MEM || i.k0 === OP_STRMEM;
 }
 
@@ -483,6 +491,7 @@ export function generate(region: Region): Compiled {
     g.lastTransfer = null;
     g.newBlockTemps();
     g.xf.clear();
+    g.fpExit = !block.fpMerge;
     const insns = block.insns;
     const n = insns.length;
     const tpls = insns.map((i) => TEMPLATES.get(i.mnemonic));

@@ -58,6 +58,12 @@ export class Engine {
 
   constructor(readonly cache: CodeCache, readonly opts: JitOptions = DEFAULT_JIT) {
     this.rt = new JitRuntime(cache);
+    this.rt.stats = this.stats;
+    // A block whose inline floating point keeps missing its fast path: its regions go, and it
+    // is compiled again (it is past the threshold) with the slow path inline.
+    this.rt.onFpMerge = (b) => {
+      for (const r of b.regions.slice()) dropRegion(r);
+    };
     cache.onInvalidate = (b) => {
       for (const r of b.regions) dropRegion(r);
       b.regions = [];

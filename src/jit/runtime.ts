@@ -10,7 +10,7 @@ import { disassemble } from '../cpu/decode-format.js';
 import type { CodeCache } from '../cpu/code-cache.js';
 import { checkAddress, probeWrite } from '../cpu/operands.js';
 import { generalProtection } from '../cpu/exceptions.js';
-import { fault } from '../cpu/interpreter.js';
+import { fault, runBlockFrom } from '../cpu/interpreter.js';
 import { enterSyscall } from '../cpu/system.js';
 import { cond, getCF } from '../cpu/flags.js';
 import * as alu from '../cpu/alu.js';
@@ -25,6 +25,16 @@ import { twoSumErr, twoProdErr, MIN_FAST64, MAX_FAST64 } from '../cpu/sse/softfl
 export interface KernelGate {
   syscallFromCompiledCode(c: Cpu): boolean;
 }
+
+/** What fpRetry has compiled code throw (a constant: no allocation, no stack trace). */
+export const FP_RETRY = { fpRetry: true } as const;
+/**
+ * Fast-path misses of a block's inline SSE arithmetic before it is compiled again with the slow
+ * path inline (Block.fpMerge). A miss costs a region exit and an interpreted block tail; a
+ * recompile, a new region V8 must optimise again. Code that misses at all usually misses in
+ * every iteration (denormal data, FTZ/DAZ), so a few dozen tell.
+ */
+export const FP_RETRY_LIMIT = 64;
 
 const scratch = new ArrayBuffer(8);
 const SCRATCH = { i32: new Int32Array(scratch), f32: new Float32Array(scratch), f64: new Float64Array(scratch) };
@@ -159,12 +169,39 @@ export class JitRuntime {
     return (hi >>> 0) * 4294967296 + (lo >>> 0);
   }
 
-  /** A fault inside compiled code: the region wrote back its registers; report it at instruction k of block b. */
+  /**
+   * A fault inside compiled code: the region wrote back its registers; report it at instruction k of block b.
+   * FP_RETRY is no fault: the interpreter runs the block on from instruction k (fpRetry).
+   */
   fault(c: Cpu, e: unknown, b: Block, k: number): null {
     c.icount += k;
+    if (e === FP_RETRY) {
+      const before = c.icount;
+      runBlockFrom(c, b, k);
+      this.stats.interpretedInstructions += c.icount - before;
+      return null;
+    }
     fault(c, e, b.insns[k]);
     return null;
   }
+
+  /**
+   * An inline SSE operation's fast-path tests failed (templates-sse-float.ts): the value to
+   * throw, which leaves the region through its catch like a fault before the instruction (the
+   * registers and exact flags written back), and the interpreter runs the rest of the block
+   * from it (fault). Nothing the instruction does has happened yet. A block that does this FP_RETRY_LIMIT times is compiled
+   * again with the slow path inline (Block.fpMerge; `onFpMerge` drops its regions).
+   */
+  fpRetry(b: Block): unknown {
+    if (++b.fpRetries === FP_RETRY_LIMIT) {
+      b.fpMerge = true;
+      this.onFpMerge(b);
+    }
+    return FP_RETRY;
+  }
+  onFpMerge: (b: Block) => void = () => {};
+  /** The engine's statistics (the instructions the interpreter runs after a fpRetry count as interpreted). */
+  stats: { interpretedInstructions: number } = { interpretedInstructions: 0 };
 
   /** Resolves the successor block of a direct exit (remembered by the caller: chaining). */
   link(target: number): Block | null {

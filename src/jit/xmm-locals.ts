@@ -14,11 +14,21 @@
  * Locals never outlive their block: every block starts with none (a block is entered from
  * several places, and a self-loop's next iteration starts at its top), and so does the code
  * after a template that gave up (Gen restores the set it had before).
+ *
+ * It also keeps what the inline SSE arithmetic's fast-path tests have established in the block
+ * (templates-sse-float.ts, blocks compiled with FP side exits, where a failed test leaves the
+ * region so the code after a fast path is reached only when its tests passed):
+ *   - `normal`: double temps known finite and normal or zero (the operands and the result of a
+ *     fast path that ran), which later operations need not test again. Temps are assigned once
+ *     per block before any use, so a fact about one holds for the rest of the block;
+ *   - `mxcsrFast`: MXCSR's control bits were the fast path's, and nothing since could change
+ *     them (only a handler can: ldmxcsr, fxrstor, a syscall; any handler call or helper not
+ *     known to be pure forgets it).
  */
 
 /** Runtime helpers (`X.name(`) that never write an XMM register. */
 const PURE_HELPERS = new Set([
-  'ea', 'misalignedSse', 'pe', 'readF64', 'readF32', 'mulLo64', 'imul64', 'probeWrite', 'target64', 'twoProdErr',
+  'fpRetry', 'ea', 'misalignedSse', 'pe', 'readF64', 'readF32', 'mulLo64', 'imul64', 'probeWrite', 'target64', 'twoProdErr',
   'ctz32', 'scanFlags', 'alu', 'shift', 'cond', 'shiftValue64', 'r64', 'getCF', 'countFallback', 'link', 'lookup',
 ]);
 
@@ -28,6 +38,10 @@ const HELPER_CALL = /\bX\.(\w+)[.\w]*\(/g;
 export class XmmLocals {
   /** XF index (2 per register) -> the double temp holding the lane's current value. */
   private readonly locals = new Map<number, string>();
+  /** Double temps known finite and normal, or zero (see the module comment). */
+  readonly normal = new Set<string>();
+  /** MXCSR's control bits are known to be the SSE fast path's (see the module comment). */
+  mxcsrFast = false;
 
   get(lane: number): string | undefined {
     return this.locals.get(lane);
@@ -43,8 +57,11 @@ export class XmmLocals {
     this.locals.delete(reg * 2 + 1);
   }
 
+  /** A new block: no locals, no facts. */
   clear(): void {
     this.locals.clear();
+    this.normal.clear();
+    this.mxcsrFast = false;
   }
 
   snapshot(): Map<number, string> {
@@ -58,11 +75,12 @@ export class XmmLocals {
 
   /** Forgets the locals that text about to be emitted may make stale (see the module comment). */
   seen(text: string): void {
-    if (this.locals.size === 0) return;
-    if (text.includes('.exec(')) { this.locals.clear(); return; }
+    if (this.locals.size === 0 && !this.mxcsrFast) return;
+    if (text.includes('.exec(')) { this.locals.clear(); this.mxcsrFast = false; return; }
     for (const m of text.matchAll(HELPER_CALL)) {
-      if (!PURE_HELPERS.has(m[1])) { this.locals.clear(); return; }
+      if (!PURE_HELPERS.has(m[1])) { this.locals.clear(); this.mxcsrFast = false; return; }
     }
+    if (this.locals.size === 0) return;
     for (const m of text.matchAll(LANE_STORE)) {
       const n = Number(m[2]);
       if (!Number.isInteger(n)) { this.locals.clear(); return; }

@@ -22,7 +22,6 @@ ic += 1; if (ic >= lim) { L = 268435472; xs = -1; break dispatch; } /*fall throu
 }
 case 1: { // 0x10000010
 bc++;
-pc = 1024;
 t0 = (r7l >>> 0) + (r6l >>> 0) + 0;
 r0l = t0 | 0; r0h = 0;
 pc = 1025;

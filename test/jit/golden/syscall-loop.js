@@ -13,7 +13,6 @@ try {
 dispatch: for (;;) switch (S) {
 case 0: { // 0x10000010
 bc++;
-pc = 0;
 t0 = (r2l >>> 0) + 39;
 r0l = t0 | 0; r0h = 0;
 pc = 1;
