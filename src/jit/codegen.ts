@@ -137,6 +137,19 @@ export class Gen {
     return d;
   }
 
+  /**
+   * Int32 lane `n` of the XMM file (XM index: 4 per register) as an int temp: the block's local
+   * for it if it has one (written or read earlier), else a fresh read of the view, kept.
+   */
+  readXM(n: number): string {
+    const have = this.xf.getInt(n);
+    if (have !== undefined) return have;
+    const t = this.t();
+    this.emit(`${t} = XM[${n}];`);
+    this.xf.setInt(n, t);
+    return t;
+  }
+
   /** Stores the double temp `d` to XMM lane `lane`; `d` keeps the value for the rest of the block. */
   writeXF(lane: number, d: string): void {
     this.emit(`XF[${lane}] = ${d};`);

@@ -143,6 +143,7 @@ function arith(op: Op, pd: boolean, scalar: boolean) {
       if (!mayFault(i)) g.faultSite(g.k);
       g.emit(`if (${test}) { ${writes} } else throw X.fpRetry(BLOCKS[${g.blockIndex}]);`);
       g.xf.restore(kept);
+      g.xf.forgetInts(i.r0);
       g.xf.mxcsrFast = true;
       if (pd) {
         // Operands that passed: not denormal, and finite, or the result would not be (an
@@ -165,6 +166,7 @@ function arith(op: Op, pd: boolean, scalar: boolean) {
     // The handler writes nothing but the destination (and MXCSR): the other lanes' locals still
     // hold their values on both paths.
     g.xf.restore(kept);
+    g.xf.forgetInts(i.r0);
     if (pd) r.forEach((t, k) => g.xf.set(i.r0 * 2 + k, t));
     else g.xf.forget(i.r0);
     return true;

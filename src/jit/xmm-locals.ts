@@ -35,9 +35,21 @@ const PURE_HELPERS = new Set([
 const LANE_STORE = /\b(XF|XM|XS)\[([^\]]+)\]\s*(?:[-+*/%&|^]|<<|>>>?)?=(?!=)/g;
 const HELPER_CALL = /\bX\.(\w+)[.\w]*\(/g;
 
+export interface XmmSnapshot {
+  locals: Map<number, string>;
+  ints: Map<number, string>;
+}
+
 export class XmmLocals {
   /** XF index (2 per register) -> the double temp holding the lane's current value. */
   private readonly locals = new Map<number, string>();
+  /**
+   * XM index (4 per register) -> the int temp (or integer literal) holding that int32 lane's
+   * current value: the packed-integer templates (templates-sse.ts readXM) read lanes written or
+   * read earlier in the block from locals. Kept stale-free like the double lanes: a store to a
+   * lane through any view forgets it.
+   */
+  private readonly ints = new Map<number, string>();
   /** Double temps known finite and normal, or zero (see the module comment). */
   readonly normal = new Set<string>();
   /** MXCSR's control bits are known to be the SSE fast path's (see the module comment). */
@@ -51,41 +63,70 @@ export class XmmLocals {
     this.locals.set(lane, local);
   }
 
-  /** Forgets both lanes of xmm register `reg`. */
+  getInt(n: number): string | undefined {
+    return this.ints.get(n);
+  }
+
+  setInt(n: number, local: string): void {
+    this.ints.set(n, local);
+  }
+
+  /** Forgets both lanes of xmm register `reg`, and its int32 lanes. */
   forget(reg: number): void {
     this.locals.delete(reg * 2);
     this.locals.delete(reg * 2 + 1);
+    this.forgetInts(reg);
+  }
+
+  /** Forgets the int32 lanes of xmm register `reg` (a handler wrote it). */
+  forgetInts(reg: number): void {
+    for (let k = 0; k < 4; k++) this.ints.delete(reg * 4 + k);
   }
 
   /** A new block: no locals, no facts. */
   clear(): void {
     this.locals.clear();
+    this.ints.clear();
     this.normal.clear();
     this.mxcsrFast = false;
   }
 
-  snapshot(): Map<number, string> {
-    return new Map(this.locals);
+  snapshot(): XmmSnapshot {
+    return { locals: new Map(this.locals), ints: new Map(this.ints) };
   }
 
-  restore(saved: Map<number, string>): void {
+  restore(saved: XmmSnapshot): void {
     this.locals.clear();
-    for (const [k, v] of saved) this.locals.set(k, v);
+    for (const [k, v] of saved.locals) this.locals.set(k, v);
+    this.ints.clear();
+    for (const [k, v] of saved.ints) this.ints.set(k, v);
   }
 
   /** Forgets the locals that text about to be emitted may make stale (see the module comment). */
   seen(text: string): void {
-    if (this.locals.size === 0 && !this.mxcsrFast) return;
-    if (text.includes('.exec(')) { this.locals.clear(); this.mxcsrFast = false; return; }
+    if (this.locals.size === 0 && this.ints.size === 0 && !this.mxcsrFast) return;
+    if (text.includes('.exec(')) { this.forgetAll(); return; }
     for (const m of text.matchAll(HELPER_CALL)) {
-      if (!PURE_HELPERS.has(m[1])) { this.locals.clear(); this.mxcsrFast = false; return; }
+      if (!PURE_HELPERS.has(m[1])) { this.forgetAll(); return; }
     }
-    if (this.locals.size === 0) return;
     for (const m of text.matchAll(LANE_STORE)) {
       const n = Number(m[2]);
-      if (!Number.isInteger(n)) { this.locals.clear(); return; }
+      if (!Number.isInteger(n)) { this.locals.clear(); this.ints.clear(); return; }
       // XF: 2 lanes per register; XM and XS: 4, two of them per 64-bit lane.
-      this.locals.delete(m[1] === 'XF' ? n : n >> 1);
+      if (m[1] === 'XF') {
+        this.locals.delete(n);
+        this.ints.delete(2 * n);
+        this.ints.delete(2 * n + 1);
+      } else {
+        this.locals.delete(n >> 1);
+        this.ints.delete(n);
+      }
     }
+  }
+
+  private forgetAll(): void {
+    this.locals.clear();
+    this.ints.clear();
+    this.mxcsrFast = false;
   }
 }
