@@ -97,11 +97,33 @@ const imul1: Factory = (d) => {
  */
 export function imul64(c: Cpu, xl: number, xh: number, yl: number, yh: number): number {
   const lo = mulS64(xl, xh, yl, yh);
-  const hi = r64.hi, ext = hi >> 31;
-  const over = r64.hi2lo !== ext || r64.hi2hi !== ext;
-  setArith(c, szp(lo, SZ64, hi) | (over ? CF | OF : 0));
+  const hi = r64.hi;
+  setArith(c, imul64Flags(xl, xh, yl, yh, lo, hi));
   c.hi = hi;
   return lo;
+}
+
+/** 2^63 with a margin on each side far wider than the error of the product of two doubles. */
+const FITS_BELOW = 9.2e18, OVERFLOWS_ABOVE = 9.25e18;
+
+/**
+ * The flags of two- and three-operand imul r64 in RFLAGS layout, given the operands and the
+ * truncated product lo:hi: CF = OF = the signed product does not fit in 64 bits; SF, ZF, PF
+ * from lo:hi; AF clear. Whether it fits is read from the product of the operands as doubles
+ * (relative error below 2^-51) unless that lands near 2^63, where the 128-bit product decides:
+ * the JIT computes lo:hi with the cheaper low-half multiply and calls this for the flags.
+ */
+export function imul64Flags(xl: number, xh: number, yl: number, yh: number, lo: number, hi: number): number {
+  const p = Math.abs((xh * TWO32 + (xl >>> 0)) * (yh * TWO32 + (yl >>> 0)));
+  let over: boolean;
+  if (p < FITS_BELOW) over = false;
+  else if (p > OVERFLOWS_ABOVE) over = true;
+  else {
+    mulS64(xl, xh, yl, yh);
+    const ext = r64.hi >> 31;
+    over = r64.hi2lo !== ext || r64.hi2hi !== ext;
+  }
+  return szp(lo, SZ64, hi) | (over ? CF | OF : 0);
 }
 
 /** imul r, r/m [, imm]: dst = truncated signed product. */

@@ -16,7 +16,7 @@ import { cond, getCF } from '../cpu/flags.js';
 import * as alu from '../cpu/alu.js';
 import * as shift from '../cpu/shift.js';
 import { scanFlags } from '../cpu/bit.js';
-import { imul64 } from '../cpu/muldiv.js';
+import { imul64Flags } from '../cpu/muldiv.js';
 import { mulU32, r64, ctz32, shl64, shr64, sar64 } from '../cpu/int64.js';
 import { misalignedSse } from '../cpu/sse/vec.js';
 import { twoSumErr, twoProdErr, MIN_FAST64, MAX_FAST64 } from '../cpu/sse/softfloat.js';
@@ -131,8 +131,8 @@ export class JitRuntime {
     return SCRATCH.f32[0];
   }
 
-  /** imul r64 with live flags: muldiv.ts's definition (low half returned, high half in c.hi). */
-  readonly imul64 = imul64;
+  /** imul r64's flags (muldiv.ts), in RFLAGS layout, from its operands and truncated product. */
+  readonly imul64Flags = imul64Flags;
 
   /** Low 64 bits of a 64x64 multiply (imul r64 with dead flags, pmuludq's lanes): low half returned, high in `hi`. */
   mulLo64(al: number, ah: number, bl: number, bh: number): number {

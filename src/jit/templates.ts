@@ -747,18 +747,27 @@ TEMPLATES.set(Mnemonic.Imul, (g, i) => {
     const [xl, xh] = three ? g.src64(i, i.k1, i.r1, a) : [g.lo(i.r0), g.hi(i.r0)];
     const [yl, yh] = three ? [String(i.imm), String(i.immHi)] : g.src64(i, i.k1, i.r1, a);
     const rl = g.t(), rh = g.t();
+    // int64.ts's 64-bit product, low half (V8 inlines the small helpers: FNV-style hashing
+    // multiplies in its inner loop). The operands are kept for the flags (the destination may be one).
+    const txl = g.t(), txh = g.t(), tyl = g.t(), tyh = g.t();
+    g.emit(`${txl} = ${xl}; ${txh} = ${xh}; ${tyl} = ${yl}; ${tyh} = ${yh};`);
+    g.emit(`${rl} = X.mulLo64(${txl}, ${txh}, ${tyl}, ${tyh}); ${rh} = X.hi;`);
+    // The flags (muldiv.ts imul64Flags) as a 'bits' record: computed here when read, else only
+    // by the fault path of a later instruction of the block.
+    const bits = `X.imul64Flags(${txl}, ${txh}, ${tyl}, ${tyh}, ${rl}, ${rh})`;
     if (g.flagsLive(ARITH_FLAGS)) {
-      // muldiv.ts computes value and flags together (eager flags, no register write-back).
-      const txl = g.t(), txh = g.t(), tyl = g.t(), tyh = g.t();
-      g.emit(`${txl} = ${xl}; ${txh} = ${xh}; ${tyl} = ${yl}; ${tyh} = ${yh};`);
-      g.eagerFlags(true, `X.imul64(c, ${txl}, ${txh}, ${tyl}, ${tyh})`, rl);
-      g.emit(`${rh} = c.hi;`);
+      const b = g.t();
+      g.emit(`${b} = ${bits};`);
+      g.flagLocals = true;
+      g.flagsAssigned.add('frf');
+      g.flagsAssigned.add('fop');
+      g.emit(`frf = (frf & ~0x8d5) | ${b}; fop = 0;`);
+      g.pendingFault = null;
+      g.flags = { kind: 'bits', size: 8, a: b, b, r: b };
     } else {
-      // int64.ts's 64-bit product, low half (V8 inlines the small helpers: FNV-style hashing
-      // multiplies in its inner loop).
-      g.emit(`${rl} = X.mulLo64(${xl}, ${xh}, ${yl}, ${yh}); ${rh} = X.hi;`);
+      g.pendingFault = `c.rflags = (c.rflags & ~0x8d5) | ${bits}; c.fop = 0;`;
+      g.flags = null;
     }
-    g.flags = null;
     g.write64(i.r0, rl, rh);
     return true;
   }

@@ -28,7 +28,7 @@
 
 /** Runtime helpers (`X.name(`) that never write an XMM register. */
 const PURE_HELPERS = new Set([
-  'fpRetry', 'ea', 'misalignedSse', 'pe', 'readF64', 'readF32', 'mulLo64', 'imul64', 'probeWrite', 'target64', 'twoProdErr',
+  'fpRetry', 'ea', 'misalignedSse', 'pe', 'readF64', 'readF32', 'mulLo64', 'imul64Flags', 'probeWrite', 'target64', 'twoProdErr',
   'ctz32', 'scanFlags', 'alu', 'shift', 'cond', 'shiftValue64', 'r64', 'getCF', 'countFallback', 'link', 'lookup',
 ]);
 
