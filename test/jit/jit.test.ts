@@ -366,7 +366,7 @@ describe('templates whose dead-flags path the ISA goldens cannot reach', () => {
     }
   });
 
-  it('imul r64 with live flags (seto, setc, jo; muldiv.ts imul64Flags near 2^63 too) and before a fault matches the interpreter', () => {
+  it('imul r64 with live flags (seto, setb; muldiv.ts imul64Flags near 2^63 too) and dead flags before a fault match the interpreter', () => {
     const code = build([
       I.createRegReg(Code.Imul_r64_rm64, R.RAX, R.RBX),
       I.createReg(Code.Seto_rm8, R.CL),
