@@ -202,8 +202,9 @@ export class JitRuntime {
    * An inline SSE operation's fast-path tests failed (templates-sse-float.ts): the value to
    * throw, which leaves the region through its catch like a fault before the instruction (the
    * registers and exact flags written back), and the interpreter runs the rest of the block
-   * from it (fault). Nothing the instruction does has happened yet. A block that does this FP_RETRY_LIMIT times is compiled
-   * again with the slow path inline (Block.fpMerge; `onFpMerge` drops its regions).
+   * from it (fault). Nothing the instruction does has happened yet. A block that does this
+   * FP_RETRY_LIMIT times is compiled again with the slow path inline (Block.fpMerge;
+   * `onFpMerge` drops its regions).
    */
   fpRetry(b: Block): unknown {
     if (++b.fpRetries === FP_RETRY_LIMIT) {

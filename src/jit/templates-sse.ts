@@ -93,7 +93,7 @@ function lanes(op: (a: string, b: string) => string) {
     usesXmm(g);
     const v = source128(g, i, true);
     if (!v) return false;
-    writeLanes(g, i.r0, DST(g, i.r0).map((d, k) => op(d, v[k])), true);
+    writeLanes(g, i.r0, DST(g, i.r0).map((d, k) => op(d, v[k])));
     return true;
   };
 }
@@ -147,14 +147,11 @@ TEMPLATES.set(Mnemonic.Pmovmskb, (g, i) => {
 const ATOM = /^(t\d+|-?\d+)$/;
 
 /**
- * Writes the four result lanes to xmm r: evaluated into temps first (every input read before any
- * lane is written), or straight into the lanes when `laneWise` (result lane k reads only lane k
- * of each operand, so even with the source as the destination nothing is overwritten early).
+ * Writes the four result lanes to xmm r, evaluated into temps first (every input is read before
+ * any lane is written: the source may be the destination); the temps (or literals) then hold
+ * the lanes for the rest of the block (Gen.readXM).
  */
-function writeLanes(g: Gen, r: number, v: string[], laneWise = false): void {
-  // Always through temps (or literals), which then hold the lanes for the rest of the block
-  // (Gen.readXM): `laneWise` no longer saves anything once operands are locals.
-  void laneWise;
+function writeLanes(g: Gen, r: number, v: string[]): void {
   const t = v.map((x) => { if (ATOM.test(x)) return x; const n = g.t(); g.emit(`${n} = ${x};`); return n; });
   g.emit(t.map((x, k) => `XM[${r * 4 + k}] = ${x};`).join(' '));
   t.forEach((x, k) => g.xf.setInt(r * 4 + k, x));
@@ -164,17 +161,17 @@ function writeLanes(g: Gen, r: number, v: string[], laneWise = false): void {
 const DST = (g: Gen, r: number): string[] => [0, 1, 2, 3].map((k) => g.readXM(r * 4 + k));
 
 /** xmm = fn(xmm lanes, xmm/m128 lanes): the two-operand packed forms (legacy SSE: m128 aligned). */
-function packed(fn: (d: string[], s: string[], g: Gen) => string[], laneWise = false) {
+function packed(fn: (d: string[], s: string[], g: Gen) => string[]) {
   return (g: Gen, i: Insn): boolean => {
     if (i.nops !== 2 || i.k0 !== OP_XMM) return false;
     const s = source128(g, i, true);
     if (!s) return false;
     usesXmm(g);
-    writeLanes(g, i.r0, fn(DST(g, i.r0), s, g), laneWise);
+    writeLanes(g, i.r0, fn(DST(g, i.r0), s, g));
     return true;
   };
 }
-const perLane = (op: (a: string, b: string) => string) => packed((d, s) => d.map((x, k) => op(x, s[k])), true);
+const perLane = (op: (a: string, b: string) => string) => packed((d, s) => d.map((x, k) => op(x, s[k])));
 
 TEMPLATES.set(Mnemonic.Paddd, perLane((a, b) => `(${a} + ${b}) | 0`));
 TEMPLATES.set(Mnemonic.Psubd, perLane((a, b) => `(${a} - ${b}) | 0`));
@@ -272,12 +269,12 @@ TEMPLATES.set(Mnemonic.Pshufd, (g, i) => {
  * above the element width give 0 (logical) or the sign fill (arithmetic). `fn` maps the
  * register's lanes to the result for a count it is given; null: the register is unchanged.
  */
-function shiftImm(fn: (x: string[], n: number) => string[] | null, laneWise = true) {
+function shiftImm(fn: (x: string[], n: number) => string[] | null) {
   return (g: Gen, i: Insn): boolean => {
     if (i.nops !== 2 || i.k0 !== OP_XMM || i.k1 !== OP_IMM) return false;
     usesXmm(g);
     const v = fn(DST(g, i.r0), i.imm & 0xff);
-    if (v) writeLanes(g, i.r0, v, laneWise);
+    if (v) writeLanes(g, i.r0, v);
     return true;
   };
 }
@@ -298,14 +295,14 @@ TEMPLATES.set(Mnemonic.Psllq, shiftImm((x, n) => {
   return [0, 2].flatMap((k) => (n < 32
     ? [`${x[k]} << ${n}`, `(${x[k + 1]} << ${n}) | (${x[k]} >>> ${32 - n})`]
     : ['0', `${x[k]} << ${n - 32}`]));
-}, false));
+}));
 TEMPLATES.set(Mnemonic.Psrlq, shiftImm((x, n) => {
   if (n === 0) return null;
   if (n >= 64) return ZERO;
   return [0, 2].flatMap((k) => (n < 32
     ? [`(${x[k]} >>> ${n}) | (${x[k + 1]} << ${32 - n})`, `(${x[k + 1]} >>> ${n}) | 0`]
     : [`(${x[k + 1]} >>> ${n - 32}) | 0`, '0']));
-}, false));
+}));
 /** pslldq/psrldq: the whole register as a 128-bit integer shifted by 8 * imm bits (imm > 15: zero). */
 TEMPLATES.set(Mnemonic.Pslldq, shiftImm((x, n) => {
   if (n === 0) return null;
@@ -317,7 +314,7 @@ TEMPLATES.set(Mnemonic.Pslldq, shiftImm((x, n) => {
     if (r === 0) return x[k];
     return k === 0 ? `${x[k]} << ${r}` : `(${x[k]} << ${r}) | (${x[k - 1]} >>> ${32 - r})`;
   });
-}, false));
+}));
 TEMPLATES.set(Mnemonic.Psrldq, shiftImm((x, n) => {
   if (n === 0) return null;
   if (n > 15) return ZERO;
@@ -328,7 +325,7 @@ TEMPLATES.set(Mnemonic.Psrldq, shiftImm((x, n) => {
     if (r === 0) return x[k];
     return k === 3 ? `(${x[k]} >>> ${r}) | 0` : `(${x[k]} >>> ${r}) | (${x[k + 1]} << ${32 - r})`;
   });
-}, false));
+}));
 
 // ------------------------------------------------------------------ movd / movq
 
