@@ -16,7 +16,7 @@ import { ea, readOperand, setGpr, readOperand64 } from './operands.js';
 import { defMatching, beginFamily, type Factory } from './dispatch.js';
 import { divideError } from './exceptions.js';
 import { SZ } from './alu.js';
-import { mulU32, mulS32, mulU64, mulS64, divU128, r64, toBigIntSigned, fromBigInt } from './int64.js';
+import { mulU32, mulS32, mulU64, mulS64, divU128, r64, toBigIntSigned, fromBigInt, toNumberSigned } from './int64.js';
 
 const TWO32 = 4294967296;
 
@@ -114,7 +114,7 @@ const FITS_BELOW = 9.2e18, OVERFLOWS_ABOVE = 9.25e18;
  * the JIT computes lo:hi with the cheaper low-half multiply and calls this for the flags.
  */
 export function imul64Flags(xl: number, xh: number, yl: number, yh: number, lo: number, hi: number): number {
-  const p = Math.abs((xh * TWO32 + (xl >>> 0)) * (yh * TWO32 + (yl >>> 0)));
+  const p = Math.abs(toNumberSigned(xl, xh) * toNumberSigned(yl, yh));
   let over: boolean;
   if (p < FITS_BELOW) over = false;
   else if (p > OVERFLOWS_ABOVE) over = true;

@@ -61,15 +61,8 @@ export class Engine {
     this.rt.stats = this.stats;
     // A block whose inline floating point keeps missing its fast path: its regions go, and it
     // is compiled again (it is past the threshold) with the slow path inline.
-    this.rt.onFpMerge = (b) => {
-      for (const r of b.regions.slice()) dropRegion(r);
-    };
-    cache.onInvalidate = (b) => {
-      for (const r of b.regions) dropRegion(r);
-      b.regions = [];
-      b.compiled = null;
-      b.owner = null;
-    };
+    this.rt.onFpMerge = dropRegionsOf;
+    cache.onInvalidate = dropRegionsOf;
   }
 
   /** Runs the thread for about `budget` instructions; returns why it stopped. */
@@ -351,6 +344,17 @@ function primeLink(rt: JitRuntime, cached: number): void {
     rt.link(cached);
     rt.link(0);
   }
+}
+
+/**
+ * Every region containing `b` goes (its code was invalidated, or must be compiled again): the
+ * block loses its compiled entry, and so does every block those regions had installed one in.
+ */
+function dropRegionsOf(b: Block): void {
+  for (const r of b.regions) dropRegion(r);
+  b.regions = [];
+  b.compiled = null;
+  b.owner = null;
 }
 
 /** A block of the region was invalidated: every entry into the region's code goes away. */

@@ -7,11 +7,13 @@
 import { describe, it, expect } from 'vitest';
 import { imul64Flags } from '../../src/cpu/muldiv.js';
 import { CF, OF, ZF, SF } from '../../src/cpu/flags.js';
+import { fromBigInt, r64 } from '../../src/cpu/int64.js';
 
 const P63 = 1n << 63n;
+/** The low and high int32 halves of v modulo 2^64 (int64.ts fromBigInt). */
 const halves = (v: bigint): [number, number] => {
-  const u = BigInt.asUintN(64, v);
-  return [Number(u & 0xffffffffn) | 0, Number(u >> 32n) | 0];
+  const lo = fromBigInt(BigInt.asIntN(64, v));
+  return [lo, r64.hi];
 };
 
 function check(x: bigint, y: bigint): void {

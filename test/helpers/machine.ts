@@ -48,6 +48,13 @@ export function machine(code: Uint8Array, jit: JitOptions): Machine {
   return { mem, cpu, cache, engine: new Engine(cache, jit) };
 }
 
+/** Sets 64-bit general register `r` (0 = rax ... 15 = r15) to `v` (taken modulo 2^64). */
+export function setReg64(m: Machine, r: number, v: bigint): void {
+  const u = BigInt.asUintN(64, v);
+  m.cpu.regs[2 * r] = Number(u & 0xffffffffn) | 0;
+  m.cpu.regs[2 * r + 1] = Number(u >> 32n) | 0;
+}
+
 /**
  * A toy kernel for snippets that make syscalls: rax = rax * 3 + rdi (a result that depends on
  * the registers at the call). `compiled` says whether compiled code may go on after the call

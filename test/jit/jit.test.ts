@@ -7,7 +7,7 @@ import { describe, it, expect } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Instruction, Code, Register, MemoryOperand } from 'iced-x86';
-import { assemble, machine, runToTrap, toyKernel, CODE, DATA, type Machine } from '../helpers/machine.js';
+import { assemble, machine, runToTrap, toyKernel, setReg64, CODE, DATA, type Machine } from '../helpers/machine.js';
 import { generate } from '../../src/jit/codegen.js';
 import { formRegion } from '../../src/jit/engine.js';
 import { FP_RETRY_LIMIT } from '../../src/jit/runtime.js';
@@ -348,7 +348,7 @@ describe('templates whose dead-flags path the ISA goldens cannot reach', () => {
       for (const y of values) {
         const run = (threshold: number | null) => {
           const m = machine(code, engineOpts(threshold));
-          const set = (r: number, v: bigint) => { const u = BigInt.asUintN(64, v); m.cpu.regs[2 * r] = Number(u & 0xffffffffn) | 0; m.cpu.regs[2 * r + 1] = Number(u >> 32n) | 0; };
+          const set = (r: number, v: bigint) => setReg64(m, r, v);
           set(0, x); set(3, y); set(2, x * 7n); set(6, y); set(7, BigInt(DATA));
           new DataView(m.mem.u8.buffer).setBigInt64(DATA, x, true);
           runToTrap(m);
@@ -385,7 +385,7 @@ describe('templates whose dead-flags path the ISA goldens cannot reach', () => {
         for (const fault of [false, true]) {
           const run = (threshold: number | null) => {
             const m = machine(code, engineOpts(threshold));
-            const set = (r: number, v: bigint) => { const u = BigInt.asUintN(64, v); m.cpu.regs[2 * r] = Number(u & 0xffffffffn) | 0; m.cpu.regs[2 * r + 1] = Number(u >> 32n) | 0; };
+            const set = (r: number, v: bigint) => setReg64(m, r, v);
             set(0, x); set(3, y); set(6, y * 5n); set(7, fault ? 0x1000n : BigInt(DATA));
             runToTrap(m);
             return m;
@@ -413,7 +413,7 @@ describe('bsf with dead flags matches the interpreter', () => {
       for (const y of values) {
         const run = (threshold: number | null) => {
           const m = machine(code, engineOpts(threshold));
-          const set = (r: number, v: bigint) => { const u = BigInt.asUintN(64, v); m.cpu.regs[2 * r] = Number(u & 0xffffffffn) | 0; m.cpu.regs[2 * r + 1] = Number(u >> 32n) | 0; };
+          const set = (r: number, v: bigint) => setReg64(m, r, v);
           set(0, 0x1111222233334444n); set(1, 0x5555666677778888n); set(3, x); set(2, y); set(6, x ^ y);
           runToTrap(m);
           return m;
@@ -807,7 +807,7 @@ describe('inline SSE floating point and rotates agree with the interpreter', () 
     for (const x of values) {
       const run = (threshold: number | null) => {
         const m = machine(code, engineOpts(threshold));
-        const set = (r: number, v: bigint) => { const u = BigInt.asUintN(64, v); m.cpu.regs[2 * r] = Number(u & 0xffffffffn) | 0; m.cpu.regs[2 * r + 1] = Number(u >> 32n) | 0; };
+        const set = (r: number, v: bigint) => setReg64(m, r, v);
         for (const r of [0, 1, 2, 3, 6, 8]) set(r, x * BigInt(r + 1));
         set(7, BigInt(DATA));
         new DataView(m.mem.u8.buffer).setBigInt64(DATA, x, true);
@@ -846,7 +846,7 @@ describe('inline SSE floating point and rotates agree with the interpreter', () 
         for (const n of counts) {
           const run = (jit: boolean) => {
             const m = machine(code, { enabled: jit, threshold: 0 });
-            const set = (r: number, v: bigint) => { const u = BigInt.asUintN(64, v); m.cpu.regs[2 * r] = Number(u & 0xffffffffn) | 0; m.cpu.regs[2 * r + 1] = Number(u >> 32n) | 0; };
+            const set = (r: number, v: bigint) => setReg64(m, r, v);
             for (const r of [0, 2, 3, 12, 13, 14, 15]) set(r, x * BigInt(r + 1));
             set(1, BigInt(n));
             set(7, BigInt(DATA));
@@ -948,7 +948,7 @@ describe('conditions on flags another block left', () => {
         for (const y of values) {
           const run = (threshold: number | null) => {
             const m = machine(code, engineOpts(threshold));
-            const set = (r: number, v: bigint) => { const u = BigInt.asUintN(64, v); m.cpu.regs[2 * r] = Number(u & 0xffffffffn) | 0; m.cpu.regs[2 * r + 1] = Number(u >> 32n) | 0; };
+            const set = (r: number, v: bigint) => setReg64(m, r, v);
             set(0, x); set(3, y);
             runToTrap(m);
             return m;
